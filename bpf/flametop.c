@@ -152,7 +152,7 @@ static __always_inline void count(void *map, struct ft_key *key, struct ft_stats
 }
 
 SEC("perf_event")
-int sample(struct bpf_perf_event_data *ctx)
+int ft_sample(struct bpf_perf_event_data *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tgid = id >> 32, tid = (__u32)id;
@@ -219,7 +219,7 @@ static __always_inline void emit(__u32 kind, __u32 pid, __u32 ppid, __u64 gen)
 }
 
 SEC("tp_btf/sched_process_fork")
-int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
+int BPF_PROG(ft_on_fork, struct task_struct *parent, struct task_struct *child)
 {
 	__u32 ptgid = BPF_CORE_READ(parent, tgid);
 	__u32 cpid = BPF_CORE_READ(child, pid);
@@ -240,7 +240,7 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 }
 
 SEC("tp_btf/sched_process_exec")
-int BPF_PROG(on_exec, struct task_struct *p)
+int BPF_PROG(ft_on_exec, struct task_struct *p)
 {
 	__u32 tgid = BPF_CORE_READ(p, tgid);
 
@@ -253,7 +253,7 @@ int BPF_PROG(on_exec, struct task_struct *p)
 }
 
 SEC("tp_btf/sched_process_exit")
-int BPF_PROG(on_exit, struct task_struct *p)
+int BPF_PROG(ft_on_exit, struct task_struct *p)
 {
 	__u32 pid = BPF_CORE_READ(p, pid);
 	__u32 tgid = BPF_CORE_READ(p, tgid);

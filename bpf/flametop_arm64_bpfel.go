@@ -54,10 +54,10 @@ const (
 	FlametopMapStacks1      = "stacks1"
 	FlametopMapStats        = "stats"
 	FlametopMapTargets      = "targets"
-	FlametopProgOnExec      = "on_exec"
-	FlametopProgOnExit      = "on_exit"
-	FlametopProgOnFork      = "on_fork"
-	FlametopProgSample      = "sample"
+	FlametopProgFtOnExec    = "ft_on_exec"
+	FlametopProgFtOnExit    = "ft_on_exit"
+	FlametopProgFtOnFork    = "ft_on_fork"
+	FlametopProgFtSample    = "ft_sample"
 	FlametopVarFilterPids   = "filter_pids"
 	FlametopVarFollowForks  = "follow_forks"
 	FlametopVarIncludeIdle  = "include_idle"
@@ -109,10 +109,10 @@ type FlametopSpecs struct {
 //
 // It can be passed ebpf.CollectionSpec.Assign.
 type FlametopProgramSpecs struct {
-	OnExec *ebpf.ProgramSpec `ebpf:"on_exec"`
-	OnExit *ebpf.ProgramSpec `ebpf:"on_exit"`
-	OnFork *ebpf.ProgramSpec `ebpf:"on_fork"`
-	Sample *ebpf.ProgramSpec `ebpf:"sample"`
+	FtOnExec *ebpf.ProgramSpec `ebpf:"ft_on_exec"`
+	FtOnExit *ebpf.ProgramSpec `ebpf:"ft_on_exit"`
+	FtOnFork *ebpf.ProgramSpec `ebpf:"ft_on_fork"`
+	FtSample *ebpf.ProgramSpec `ebpf:"ft_sample"`
 }
 
 // FlametopMapSpecs contains maps before they are loaded into the kernel.
@@ -205,18 +205,18 @@ type FlametopVariables struct {
 //
 // It can be passed to LoadFlametopObjects or ebpf.CollectionSpec.LoadAndAssign.
 type FlametopPrograms struct {
-	OnExec *ebpf.Program `ebpf:"on_exec"`
-	OnExit *ebpf.Program `ebpf:"on_exit"`
-	OnFork *ebpf.Program `ebpf:"on_fork"`
-	Sample *ebpf.Program `ebpf:"sample"`
+	FtOnExec *ebpf.Program `ebpf:"ft_on_exec"`
+	FtOnExit *ebpf.Program `ebpf:"ft_on_exit"`
+	FtOnFork *ebpf.Program `ebpf:"ft_on_fork"`
+	FtSample *ebpf.Program `ebpf:"ft_sample"`
 }
 
 func (p *FlametopPrograms) Close() error {
 	return _FlametopClose(
-		p.OnExec,
-		p.OnExit,
-		p.OnFork,
-		p.Sample,
+		p.FtOnExec,
+		p.FtOnExit,
+		p.FtOnFork,
+		p.FtSample,
 	)
 }
 

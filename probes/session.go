@@ -100,7 +100,7 @@ func Start(cfg Config) (s *Session, err error) {
 			return nil, err
 		}
 	}
-	for _, p := range []*ebpf.Program{s.objs.OnFork, s.objs.OnExec, s.objs.OnExit} {
+	for _, p := range []*ebpf.Program{s.objs.FtOnFork, s.objs.FtOnExec, s.objs.FtOnExit} {
 		l, err := link.AttachTracing(link.TracingOptions{Program: p, AttachType: ebpf.AttachTraceRawTp})
 		if err != nil {
 			return nil, fmt.Errorf("attach %s tracepoint: %w", p, err)
@@ -122,7 +122,7 @@ func Start(cfg Config) (s *Session, err error) {
 			return nil, explainPerfError(err)
 		}
 		s.fds = append(s.fds, fd)
-		l, err := link.AttachRawLink(link.RawLinkOptions{Target: fd, Program: s.objs.Sample, Attach: ebpf.AttachPerfEvent})
+		l, err := link.AttachRawLink(link.RawLinkOptions{Target: fd, Program: s.objs.FtSample, Attach: ebpf.AttachPerfEvent})
 		if err != nil {
 			return nil, fmt.Errorf("attach sampling program to CPU %d: %w", cpu, err)
 		}
