@@ -180,6 +180,14 @@ func (s *Session) readEvents() {
 	}
 }
 
+// Stop ends sampling; draining afterwards (twice, to empty both map sets)
+// collects every sample the kernel took.
+func (s *Session) Stop() {
+	for _, fd := range s.fds {
+		unix.IoctlSetInt(fd, unix.PERF_EVENT_IOC_DISABLE, 0)
+	}
+}
+
 // Close detaches and frees everything: no program, map, link or perf event
 // of flametop outlives it.
 func (s *Session) Close() error {
@@ -189,9 +197,7 @@ func (s *Session) Close() error {
 		return nil
 	}
 	s.closed = true
-	for _, fd := range s.fds {
-		unix.IoctlSetInt(fd, unix.PERF_EVENT_IOC_DISABLE, 0)
-	}
+	s.Stop()
 	for _, l := range s.links {
 		l.Close()
 	}
