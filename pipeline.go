@@ -1,0 +1,245 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/flametop/flametop/probes"
+	"github.com/flametop/flametop/probes/sample"
+	"github.com/flametop/flametop/profile"
+	"github.com/flametop/flametop/profile/symbolize"
+)
+
+// pipeline wires probes → symbolizer → collector. The goroutine running loop
+// owns the collector; process events reach the symbolizer from their own
+// goroutine so a short-lived process's maps are captured at once.
+type pipeline struct {
+	sess  *probes.Session
+	sym   *symbolize.Symbolizer
+	col   *profile.Collector
+	cmd   *probes.Command
+	pids  []int
+	start time.Time
+
+	cmdDone  chan error // receives the command's exit, if there is one
+	lastStat sample.Stats
+	gone     []int // -p targets that exited during the run
+}
+
+type commandIO struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+func startPipeline(t *targetFlags, cio commandIO) (*pipeline, error) {
+	event, err := probes.ParseEvent(t.event)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	p := &pipeline{pids: t.pidList}
+	for _, pid := range t.pidList {
+		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+			return nil, fmt.Errorf("no process with PID %d", pid)
+		}
+	}
+	if len(t.command) > 0 {
+		if p.cmd, err = probes.HoldCommand(t.command, cio.stdin, cio.stdout, cio.stderr); err != nil {
+			return nil, err
+		}
+	}
+	cfg := probes.Config{
+		Event:        event,
+		Frequency:    t.frequency,
+		PIDs:         t.pidList,
+		FollowForks:  p.cmd != nil,
+		KernelStacks: !t.noKernel,
+		UserStacks:   !t.noUser,
+		Verbose:      t.verbose,
+	}
+	if p.cmd != nil {
+		cfg.PIDs = []int{p.cmd.PID()}
+	}
+	p.sess, err = probes.Start(cfg)
+	if err != nil {
+		if p.cmd != nil {
+			p.cmd.Abort()
+		}
+		return nil, err
+	}
+	for _, w := range p.sess.Warnings {
+		fmt.Fprintf(os.Stderr, "flametop: warning: %s\n", w)
+	}
+	p.sym = symbolize.New(symbolize.Options{})
+	p.start = time.Now()
+	p.col = profile.NewCollector(p.sym, profile.Meta{
+		Event:     string(p.sess.Event),
+		Frequency: p.sess.Frequency,
+		Period:    int64(time.Second) / int64(p.sess.Frequency),
+		Start:     p.start,
+	})
+	for _, pid := range t.pidList {
+		p.sym.Observe(uint32(pid), 0, false)
+	}
+	go p.forwardEvents()
+	if p.cmd != nil {
+		p.cmdDone = make(chan error, 1)
+		if err := p.cmd.Release(); err != nil {
+			p.sess.Close()
+			return nil, fmt.Errorf("start command: %w", err)
+		}
+		go func() { p.cmdDone <- p.cmd.Cmd.Wait() }()
+	}
+	return p, nil
+}
+
+func (p *pipeline) forwardEvents() {
+	for ev := range p.sess.Events() {
+		p.sym.Observe(ev.PID, ev.Gen, ev.Kind == sample.EventExit)
+	}
+}
+
+// drain moves what the kernel collected into the collector.
+func (p *pipeline) drain() error {
+	b, err := p.sess.Drain()
+	if err != nil {
+		return err
+	}
+	p.lastStat = b.Stats
+	p.col.Add(b)
+	return nil
+}
+
+// stopReason says why sampling ended, for the summary.
+type stopReason string
+
+// run drains every interval until ctx ends, the command exits, or every -p
+// target is gone; each drain is followed by after (nil for none).
+func (p *pipeline) run(ctx context.Context, interval time.Duration, after func()) (stopReason, error) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			if errors.Is(context.Cause(ctx), errDurationDone) {
+				return "duration reached", nil
+			}
+			return "interrupted", nil
+		case err := <-p.cmdDone:
+			p.cmdDone <- err // keep it for the exit status
+			return "command exited", nil
+		case <-tick.C:
+			if err := p.drain(); err != nil {
+				return "", err
+			}
+			if after != nil {
+				after()
+			}
+			if p.allTargetsGone() {
+				return "target exited", nil
+			}
+		}
+	}
+}
+
+var errDurationDone = errors.New("duration reached")
+
+func (p *pipeline) allTargetsGone() bool {
+	if len(p.pids) == 0 {
+		return false
+	}
+	p.gone = p.gone[:0]
+	for _, pid := range p.pids {
+		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+			p.gone = append(p.gone, pid)
+		}
+	}
+	return len(p.gone) == len(p.pids)
+}
+
+// finish takes the last counts, detaches everything and stops a command
+// that is still running (it was ours to start).
+func (p *pipeline) finish() error {
+	p.sess.Stop()
+	err := p.drain() // each drain empties one of the two map sets
+	if err == nil {
+		err = p.drain()
+	}
+	p.sess.Close()
+	if p.cmd != nil {
+		select {
+		case e := <-p.cmdDone:
+			p.cmdDone <- e
+		default:
+			p.cmd.Cmd.Process.Signal(syscall.SIGTERM)
+			select {
+			case e := <-p.cmdDone:
+				p.cmdDone <- e
+			case <-time.After(2 * time.Second):
+				p.cmd.Cmd.Process.Kill()
+			}
+		}
+	}
+	return err
+}
+
+// commandStatus is the exit status of the launched command, if it exited
+// on its own.
+func (p *pipeline) commandStatus() (int, bool) {
+	if p.cmdDone == nil {
+		return 0, false
+	}
+	select {
+	case err := <-p.cmdDone:
+		p.cmdDone <- err
+		var ee interface{ ExitCode() int }
+		if errors.As(err, &ee) {
+			return ee.ExitCode(), true
+		}
+		return 0, err == nil
+	default:
+		return 0, false
+	}
+}
+
+// summary is the one line record prints at the end.
+func (p *pipeline) summary(prof *profile.Profile, why stopReason, out string) string {
+	st := p.lastStat
+	var b strings.Builder
+	procs := map[uint32]bool{}
+	for _, s := range prof.Samples {
+		procs[s.PID] = true
+	}
+	fmt.Fprintf(&b, "%d samples (%s, %d Hz, %.1fs, %s), %d processes",
+		st.Samples, p.sess.Event, p.sess.Frequency, time.Since(p.start).Seconds(), why, len(procs))
+	var lost []string
+	add := func(n uint64, what string) {
+		if n > 0 {
+			lost = append(lost, fmt.Sprintf("%d %s", n, what))
+		}
+	}
+	add(st.Dropped, "dropped (count map full)")
+	add(st.KernelFault, "kernel stacks unwalkable")
+	add(st.KernelMapFull, "kernel stacks lost (stack map full)")
+	add(st.UserFault, "user stacks unwalkable")
+	add(st.UserMapFull, "user stacks lost (stack map full)")
+	add(st.KernelTruncate+st.UserTruncate, "stacks truncated at depth 127")
+	add(st.EventsLost, "process events lost")
+	if len(lost) > 0 {
+		b.WriteString("; " + strings.Join(lost, ", "))
+	} else {
+		b.WriteString("; no stacks dropped or truncated")
+	}
+	if len(p.gone) > 0 && len(p.gone) == len(p.pids) {
+		b.WriteString("; target exited during the run")
+	}
+	if out != "" {
+		b.WriteString("; wrote " + out)
+	}
+	return b.String()
+}

@@ -1,0 +1,179 @@
+package symbolize
+
+import (
+	"debug/elf"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/flametop/flametop/profile/sanitize"
+	"github.com/flametop/flametop/profile/symbolize/demangle"
+)
+
+// Limits on what one object file may make us allocate: the files are
+// untrusted and debug/elf trusts their headers.
+const (
+	maxSymbols     = 4 << 20
+	maxSectionSize = 512 << 20
+	maxNameLen     = 4096
+)
+
+// symbol is one function-like symbol in the ELF virtual address space.
+type symbol struct {
+	addr, size uint64
+	name       string
+}
+
+// object is a parsed ELF file: its loadable segments and its symbols.
+type object struct {
+	buildID  string
+	loads    []elf.ProgHeader
+	syms     []symbol // sorted by addr
+	stripped bool     // no symbol table at all
+	err      error    // why it could not be read, if it could not
+}
+
+// loadObject parses r (size bytes). It never panics: debug/elf is not
+// hardened against malformed input, so a panic becomes the object's error.
+func loadObject(r io.ReaderAt, size int64) (obj *object) {
+	obj = &object{}
+	defer func() {
+		if p := recover(); p != nil {
+			obj = &object{err: fmt.Errorf("malformed ELF file: %v", p)}
+		}
+	}()
+	f, err := elf.NewFile(r)
+	if err != nil {
+		obj.err = fmt.Errorf("not a readable ELF file: %w", err)
+		return obj
+	}
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_LOAD {
+			if p.Off > uint64(size) {
+				obj.err = errors.New("malformed ELF file: segment beyond end of file")
+				return obj
+			}
+			obj.loads = append(obj.loads, p.ProgHeader)
+		}
+	}
+	obj.buildID = buildID(f, size)
+	for _, s := range f.Sections {
+		if (s.Type == elf.SHT_SYMTAB || s.Type == elf.SHT_DYNSYM || s.Type == elf.SHT_STRTAB) &&
+			(s.Size > maxSectionSize || s.Offset+s.Size > uint64(size)) {
+			obj.err = fmt.Errorf("malformed ELF file: section %s out of bounds", s.Name)
+			return obj
+		}
+	}
+	syms, errS := f.Symbols()
+	dyn, errD := f.DynamicSymbols()
+	if len(syms)+len(dyn) > maxSymbols {
+		obj.err = errors.New("too many symbols")
+		return obj
+	}
+	exec := map[elf.SectionIndex]bool{}
+	for i, s := range f.Sections {
+		if s.Flags&elf.SHF_EXECINSTR != 0 {
+			exec[elf.SectionIndex(i)] = true
+		}
+	}
+	seen := map[uint64]bool{}
+	add := func(list []elf.Symbol) {
+		for _, s := range list {
+			t := elf.ST_TYPE(s.Info)
+			if s.Value == 0 || s.Name == "" || len(s.Name) > maxNameLen {
+				continue
+			}
+			if t != elf.STT_FUNC && t != elf.STT_GNU_IFUNC && !(t == elf.STT_NOTYPE && exec[s.Section]) {
+				continue
+			}
+			if seen[s.Value] {
+				continue // .symtab came first and names it already
+			}
+			seen[s.Value] = true
+			obj.syms = append(obj.syms, symbol{addr: s.Value, size: s.Size, name: s.Name})
+		}
+	}
+	add(syms)
+	add(dyn)
+	obj.stripped = errS != nil && (errD != nil || len(dyn) == 0) || len(obj.syms) == 0
+	sort.Slice(obj.syms, func(i, j int) bool { return obj.syms[i].addr < obj.syms[j].addr })
+	return obj
+}
+
+// buildID reads the GNU build-id note, if any.
+func buildID(f *elf.File, size int64) string {
+	for _, s := range f.Sections {
+		if s.Type != elf.SHT_NOTE || s.Size > 1<<16 || s.Offset+s.Size > uint64(size) {
+			continue
+		}
+		data, err := s.Data()
+		if err != nil {
+			continue
+		}
+		for len(data) >= 12 {
+			namesz := f.ByteOrder.Uint32(data[0:])
+			descsz := f.ByteOrder.Uint32(data[4:])
+			typ := f.ByteOrder.Uint32(data[8:])
+			nameEnd := 12 + align4(uint64(namesz))
+			descEnd := nameEnd + align4(uint64(descsz))
+			if descEnd > uint64(len(data)) {
+				break
+			}
+			if typ == 3 && namesz == 4 && string(data[12:15]) == "GNU" { // NT_GNU_BUILD_ID
+				return hex.EncodeToString(data[nameEnd : nameEnd+uint64(descsz)])
+			}
+			data = data[descEnd:]
+		}
+	}
+	return ""
+}
+
+func align4(n uint64) uint64 { return (n + 3) &^ 3 }
+
+// fileOffsetToVaddr translates a file offset into the ELF virtual address
+// space the symbol table uses.
+//
+// The kernel maps each PT_LOAD segment so that file offset p_offset lands
+// at (load bias + p_vaddr). A sampled address a inside a mapping that starts
+// at `start` with file offset `off` therefore has file offset
+// fo = a - start + off, and ELF address fo - p_offset + p_vaddr, where the
+// segment is the one whose file range holds fo. This is the same arithmetic
+// for ET_EXEC (bias 0) and ET_DYN (PIE executables and shared libraries,
+// any bias), and it holds for binaries with several executable segments or
+// a first segment at a non-zero p_vaddr (lld, prelink).
+func (o *object) fileOffsetToVaddr(fo uint64) (uint64, bool) {
+	for _, p := range o.loads {
+		if fo >= p.Off && fo < p.Off+p.Filesz {
+			return fo - p.Off + p.Vaddr, true
+		}
+	}
+	return 0, false
+}
+
+// lookup names the function holding vaddr.
+func (o *object) lookup(vaddr uint64) (string, bool) {
+	i := sort.Search(len(o.syms), func(i int) bool { return o.syms[i].addr > vaddr }) - 1
+	if i < 0 {
+		return "", false
+	}
+	s := o.syms[i]
+	if s.size > 0 && vaddr >= s.addr+s.size {
+		return "", false // in a gap between functions: padding or stripped code
+	}
+	return s.name, true
+}
+
+// displayName demangles C++ and Rust names and makes them safe to print.
+func displayName(raw string) string {
+	return sanitize.String(demangle.Full(raw))
+}
+
+func shortPath(p string) string {
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}

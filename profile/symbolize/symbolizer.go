@@ -1,0 +1,216 @@
+// Package symbolize names the addresses in sampled stacks: kernel frames
+// from kallsyms, user frames from the ELF symbol tables of the objects each
+// process maps. It implements profile.Symbolizer.
+package symbolize
+
+import (
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/flametop/flametop/profile"
+)
+
+// Options configure a Symbolizer. The zero value is the live system.
+type Options struct {
+	ProcRoot string // default "/proc"; tests point it at a fake tree
+	Kallsyms []byte // default: read <ProcRoot>/kallsyms on first use
+}
+
+// Symbolizer is safe for concurrent use: process events arrive on one
+// goroutine while the collector asks for names on another.
+type Symbolizer struct {
+	opts Options
+
+	mu      sync.Mutex
+	procs   map[procKey]*process
+	objects map[fileKey]*cachedObject
+	kernel  *Kallsyms
+	vdso    *object
+	vdsoErr error
+}
+
+type procKey struct {
+	pid uint32
+	gen uint64
+}
+
+// exitedTTL is how long a gone process's maps are kept: long enough for the
+// drains that still hold its samples.
+const exitedTTL = 30 * time.Second
+
+// New returns a Symbolizer.
+func New(opts Options) *Symbolizer {
+	if opts.ProcRoot == "" {
+		opts.ProcRoot = "/proc"
+	}
+	return &Symbolizer{opts: opts, procs: map[procKey]*process{}, objects: map[fileKey]*cachedObject{}}
+}
+
+var _ profile.Symbolizer = (*Symbolizer)(nil)
+
+// Observe captures a process image's maps now (exec, fork, or a target
+// named on the command line), or notes that it exited.
+func (s *Symbolizer) Observe(pid uint32, gen uint64, exited bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := procKey{pid, gen}
+	p := s.procs[k]
+	if exited {
+		if p != nil {
+			p.exited = time.Now()
+		}
+		s.expire()
+		return
+	}
+	if p == nil {
+		p = &process{pid: pid}
+		s.procs[k] = p
+	}
+	s.capture(p)
+}
+
+func (s *Symbolizer) expire() {
+	now := time.Now()
+	for k, p := range s.procs {
+		if !p.exited.IsZero() && now.Sub(p.exited) > exitedTTL {
+			delete(s.procs, k)
+		}
+	}
+}
+
+// proc returns the process image, capturing it now if it was never seen.
+func (s *Symbolizer) proc(pid uint32, gen uint64) *process {
+	k := procKey{pid, gen}
+	p := s.procs[k]
+	if p == nil {
+		p = &process{pid: pid}
+		s.procs[k] = p
+		s.capture(p)
+	}
+	return p
+}
+
+// ProcessName is the executable's base name.
+func (s *Symbolizer) ProcessName(pid uint32, gen uint64) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.proc(pid, gen)
+	if p.name == "" {
+		return fmt.Sprintf("pid %d", pid)
+	}
+	return p.name
+}
+
+// User names addr in process image (pid, gen).
+func (s *Symbolizer) User(pid uint32, gen uint64, addr uint64) profile.Frame {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.proc(pid, gen)
+	m := findMapping(p.maps, addr)
+	if m == nil && p.exited.IsZero() && time.Since(p.reread) > time.Second {
+		// A library loaded after we read the maps (dlopen, or ld.so still
+		// busy when we saw the exec): read them again, at most once a second.
+		p.reread = time.Now()
+		s.capture(p)
+		m = findMapping(p.maps, addr)
+	}
+	if m == nil {
+		reason := "address outside every known mapping"
+		if !p.captured {
+			reason = "process gone before its maps were read"
+		}
+		return unnamed(fmt.Sprintf("[unknown] %#x", addr), profile.Mapping{}, profile.KindUnknown, reason)
+	}
+	pm := profile.Mapping{Start: m.start, Limit: m.end, Offset: m.offset, File: m.path}
+	switch {
+	case m.path == "[vdso]":
+		return s.vdsoFrame(m, addr, pm)
+	case !m.fileBacked():
+		label := m.path
+		if label == "" {
+			label = "[anon]"
+		}
+		if m.exec() && (label == "[anon]" || len(label) > 6 && label[:6] == "/memfd") {
+			return unnamed(fmt.Sprintf("%s+%#x", label, addr-m.start), pm, profile.KindJIT, "JIT region without a perf map")
+		}
+		return unnamed(fmt.Sprintf("%s+%#x", label, addr-m.start), pm, profile.KindUnknown, "not a file-backed mapping")
+	}
+	fo := addr - m.start + m.offset
+	base := displayName(shortPath(m.path))
+	co := s.objectFor(pid, m)
+	if co.err != nil {
+		return unnamed(fmt.Sprintf("%s+%#x", base, fo), pm, profile.KindNative, co.err.Error())
+	}
+	obj := co.parsed()
+	if obj.err != nil {
+		return unnamed(fmt.Sprintf("%s+%#x", base, fo), pm, profile.KindNative, obj.err.Error())
+	}
+	pm.BuildID = obj.buildID
+	vaddr, ok := obj.fileOffsetToVaddr(fo)
+	if !ok {
+		return unnamed(fmt.Sprintf("%s+%#x", base, fo), pm, profile.KindNative, "address outside the file's loadable segments")
+	}
+	name, ok := obj.lookup(vaddr)
+	if !ok {
+		reason := "no symbol covers this address"
+		if obj.stripped {
+			reason = "stripped binary, no debug file found"
+		}
+		return unnamed(fmt.Sprintf("%s+%#x", base, fo), pm, profile.KindNative, reason)
+	}
+	kind := profile.KindNative
+	if len(name) > 8 && name[:8] == "runtime." {
+		kind = profile.KindGoRuntime
+	}
+	return profile.Frame{Lines: []profile.Line{{Function: displayName(name)}}, Mapping: pm, Kind: kind}
+}
+
+func unnamed(name string, m profile.Mapping, kind profile.FrameKind, reason string) profile.Frame {
+	m.Note = reason
+	return profile.Frame{Lines: []profile.Line{{Function: name}}, Mapping: m, Kind: kind, Reason: reason}
+}
+
+func findMapping(ms []mapping, addr uint64) *mapping {
+	lo, hi := 0, len(ms)
+	for lo < hi {
+		mid := (lo + hi) / 2
+		switch {
+		case addr < ms[mid].start:
+			hi = mid
+		case addr >= ms[mid].end:
+			lo = mid + 1
+		default:
+			return &ms[mid]
+		}
+	}
+	return nil
+}
+
+var kernelMapping = profile.Mapping{File: "[kernel.kallsyms]", Kernel: true}
+
+// Kernel names a kernel address.
+func (s *Symbolizer) Kernel(addr uint64) profile.Frame {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.kernel == nil {
+		data := s.opts.Kallsyms
+		if data == nil {
+			data, _ = os.ReadFile(s.opts.ProcRoot + "/kallsyms")
+		}
+		s.kernel = ParseKallsyms(data)
+	}
+	if s.kernel.Hidden() {
+		m := kernelMapping
+		m.Note = "kernel symbols hidden (kptr_restrict)"
+		return profile.Frame{Lines: []profile.Line{{Function: "[kernel]"}}, Mapping: m, Kind: profile.KindKernel, Reason: m.Note}
+	}
+	name, ok := s.kernel.Lookup(addr)
+	if !ok {
+		m := kernelMapping
+		m.Note = "kernel address below every symbol"
+		return profile.Frame{Lines: []profile.Line{{Function: "[kernel]"}}, Mapping: m, Kind: profile.KindKernel, Reason: m.Note}
+	}
+	return profile.Frame{Lines: []profile.Line{{Function: name}}, Mapping: kernelMapping, Kind: profile.KindKernel}
+}
