@@ -100,6 +100,7 @@ func TestRecordCommandFollowsForks(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
+	t.Log(stderr)
 	checkSplit(t, out, 0, truthFile)
 }
 

@@ -58,10 +58,17 @@ static __always_inline int in_user_mode(struct bpf_perf_event_data *ctx) { retur
 
 #define PF_KTHREAD 0x00200000
 
+struct signal_struct {
+	struct {
+		int counter;
+	} live;
+} __attribute__((preserve_access_index));
+
 struct task_struct {
 	unsigned int flags;
 	int pid;
 	int tgid;
+	struct signal_struct *signal;
 } __attribute__((preserve_access_index));
 
 /* Set by the loader before load. */
@@ -255,11 +262,14 @@ int BPF_PROG(ft_on_exec, struct task_struct *p)
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(ft_on_exit, struct task_struct *p)
 {
-	__u32 pid = BPF_CORE_READ(p, pid);
 	__u32 tgid = BPF_CORE_READ(p, tgid);
 
-	if (pid != tgid)
-		return 0; /* only the thread group leader's exit ends the process */
+	/* The process ends with its last thread, which need not be the leader;
+	 * and when a non-leader thread execs, the old leader exits while the
+	 * process lives on under the same PID. do_exit has already counted this
+	 * thread out of signal->live, so zero means the whole group is gone. */
+	if (BPF_CORE_READ(p, signal, live.counter) != 0)
+		return 0;
 	if (filter_pids && !bpf_map_lookup_elem(&targets, &tgid))
 		return 0;
 	__u64 *gen = bpf_map_lookup_elem(&gens, &tgid);

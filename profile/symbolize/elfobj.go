@@ -93,7 +93,13 @@ func loadObject(r io.ReaderAt, size int64) (obj *object) {
 				continue // .symtab came first and names it already
 			}
 			seen[s.Value] = true
-			obj.syms = append(obj.syms, symbol{addr: s.Value, size: s.Size, name: s.Name})
+			name := s.Name
+			if s.Section == elf.SHN_UNDEF {
+				// An undefined function with an address is a non-PIE
+				// executable's canonical PLT entry for a library function.
+				name += "@plt"
+			}
+			obj.syms = append(obj.syms, symbol{addr: s.Value, size: s.Size, name: name})
 		}
 	}
 	add(syms)
