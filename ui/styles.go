@@ -15,10 +15,10 @@ import (
 type Styles struct {
 	Header, HeaderDim, Tab, TabActive, Status, Error, Dim, Title lipgloss.Style
 	Selected, Match, ColumnHead                                  lipgloss.Style
-	frame                                                         map[profile.FrameKind][2]color.Color
-	process                                                       [2]color.Color
-	frameText                                                     color.Color
-	Glyphs                                                        Glyphs
+	frame                                                        map[profile.FrameKind][2]color.Color
+	process                                                      [2]color.Color
+	frameText                                                    color.Color
+	Glyphs                                                       Glyphs
 }
 
 // Glyphs are the drawing characters, with an ASCII set for terminals whose
