@@ -119,24 +119,20 @@ func TestNotPrivileged(t *testing.T) {
 	}
 }
 
-// After record ends, none of flametop's BPF programs remain loaded.
+// After record ends, none of its BPF programs or maps remain loaded.
 func TestRecordLeavesNothingBehind(t *testing.T) {
 	requireRoot(t)
 	out := filepath.Join(t.TempDir(), "clean.pb.gz")
-	_, stderr, code := runFlametop(t, "record", "-d", "300ms", "-o", out)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
+	cmd := exec.Command(flametopBin(t), "record", "-d", "1s", "-o", out)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
 	}
-	// The kernel frees tracing programs after an RCU grace period, so give
-	// it a moment before calling anything a leak.
-	for i := 0; i < 50 && strings.Contains(loadedProgs(), "ft_"); i++ {
-		time.Sleep(100 * time.Millisecond)
+	var objs bpfObjects
+	waitFor(t, func() bool { objs = ownedBPF(cmd.Process.Pid); return len(objs.progs) >= 4 }, "BPF programs loaded")
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("record: %v", err)
 	}
-	for _, name := range strings.Fields(loadedProgs()) {
-		if strings.HasPrefix(name, "ft_") {
-			t.Errorf("BPF program %s still loaded", name)
-		}
-	}
+	objs.requireGone(t)
 }
 
 // SIGINT and SIGTERM stop sampling and still write the file.
@@ -151,12 +147,14 @@ func TestRecordSignalsWriteOutput(t *testing.T) {
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
-			waitFor(t, func() bool { return strings.Contains(loadedProgs(), "ft_sample") }, "BPF program loaded")
+			var objs bpfObjects
+			waitFor(t, func() bool { objs = ownedBPF(cmd.Process.Pid); return len(objs.progs) >= 4 }, "BPF programs loaded")
 			cmd.Process.Signal(sig)
 			if err := cmd.Wait(); err != nil {
 				t.Fatalf("exit: %v: %s", err, stderr.String())
 			}
 			readPprof(t, out)
+			objs.requireGone(t)
 			if !strings.Contains(stderr.String(), "interrupted") {
 				t.Errorf("summary: %q", stderr.String())
 			}
@@ -164,20 +162,68 @@ func TestRecordSignalsWriteOutput(t *testing.T) {
 	}
 }
 
-func loadedProgs() string {
-	var names []string
-	var id ebpf.ProgramID
-	for {
-		next, err := ebpf.ProgramGetNextID(id)
+// bpfObjects are the BPF programs and maps a process holds open.
+type bpfObjects struct {
+	progs []ebpf.ProgramID
+	maps  []ebpf.MapID
+}
+
+// ownedBPF reads the process's fdinfo: other tests may load flametop's
+// programs at the same time, so names alone cannot say whose they are.
+func ownedBPF(pid int) bpfObjects {
+	var o bpfObjects
+	dir := fmt.Sprintf("/proc/%d/fdinfo", pid)
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil {
-			return strings.Join(names, " ")
+			continue
 		}
-		id = next
-		if prog, err := ebpf.NewProgramFromID(id); err == nil {
-			if info, err := prog.Info(); err == nil {
-				names = append(names, info.Name)
+		for _, line := range strings.Split(string(b), "\n") {
+			k, v, ok := strings.Cut(line, ":")
+			if !ok {
+				continue
 			}
-			prog.Close()
+			n, err := strconv.ParseUint(strings.TrimSpace(v), 10, 32)
+			if err != nil {
+				continue
+			}
+			switch k {
+			case "prog_id":
+				o.progs = append(o.progs, ebpf.ProgramID(n))
+			case "map_id":
+				o.maps = append(o.maps, ebpf.MapID(n))
+			}
 		}
 	}
+	return o
 }
+
+// requireGone fails unless every object is freed; the kernel frees them
+// after an RCU grace period, so it waits a little first.
+func (o bpfObjects) requireGone(t *testing.T) {
+	t.Helper()
+	alive := func() []string {
+		var left []string
+		for _, id := range o.progs {
+			if p, err := ebpf.NewProgramFromID(id); err == nil {
+				p.Close()
+				left = append(left, fmt.Sprintf("program %d", id))
+			}
+		}
+		for _, id := range o.maps {
+			if m, err := ebpf.NewMapFromID(id); err == nil {
+				m.Close()
+				left = append(left, fmt.Sprintf("map %d", id))
+			}
+		}
+		return left
+	}
+	for i := 0; i < 50 && len(alive()) > 0; i++ {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if left := alive(); len(left) > 0 {
+		t.Errorf("still loaded after exit: %v", left)
+	}
+}
+
