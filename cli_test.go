@@ -226,4 +226,3 @@ func (o bpfObjects) requireGone(t *testing.T) {
 		t.Errorf("still loaded after exit: %v", left)
 	}
 }
-
