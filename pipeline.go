@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -242,4 +243,40 @@ func (p *pipeline) summary(prof *profile.Profile, why stopReason, out string) st
 		b.WriteString("; wrote " + out)
 	}
 	return b.String()
+}
+
+// reasonLines lists why frames went unnamed or stacks incomplete, with the
+// samples affected, busiest first; at most max lines.
+func reasonLines(prof *profile.Profile, max int) []string {
+	type rc struct {
+		r string
+		n int64
+	}
+	var all []rc
+	var total int64
+	for _, s := range prof.Samples {
+		total += s.Count
+	}
+	for r, n := range prof.Reasons {
+		all = append(all, rc{r, n})
+	}
+	sort.Slice(all, func(i, j int) bool {
+		if all[i].n != all[j].n {
+			return all[i].n > all[j].n
+		}
+		return all[i].r < all[j].r
+	})
+	var out []string
+	for i, x := range all {
+		if i == max {
+			out = append(out, fmt.Sprintf("  ... and %d more reasons", len(all)-max))
+			break
+		}
+		pct := 0.0
+		if total > 0 {
+			pct = 100 * float64(x.n) / float64(total)
+		}
+		out = append(out, fmt.Sprintf("  %6d samples (%4.1f%%): %s", x.n, pct, x.r))
+	}
+	return out
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -67,6 +68,9 @@ func runRecord(args []string) error {
 		return fmt.Errorf("write %s: %w", output, err)
 	}
 	fmt.Fprintf(os.Stderr, "flametop: %s\n", p.summary(prof, why, output))
+	if lines := reasonLines(prof, 10); len(lines) > 0 {
+		fmt.Fprintf(os.Stderr, "flametop: samples with unnamed frames or incomplete stacks:\n%s\n", strings.Join(lines, "\n"))
+	}
 	if runErr != nil {
 		return runErr
 	}

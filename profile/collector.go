@@ -133,7 +133,7 @@ func (c *Collector) Add(b sample.Batch) {
 		for _, a := range s.Kernel {
 			li := c.kernel(a)
 			stack = append(stack, li)
-			if r := c.locs[li].Reason; r != "" {
+			if r := c.reason(li); r != "" {
 				reasons = append(reasons, r)
 			}
 		}
@@ -146,7 +146,7 @@ func (c *Collector) Add(b sample.Batch) {
 		for _, a := range s.User {
 			li := c.user(s.PID, s.Gen, a)
 			stack = append(stack, li)
-			if r := c.locs[li].Reason; r != "" {
+			if r := c.reason(li); r != "" {
 				reasons = append(reasons, r)
 			}
 		}
@@ -199,6 +199,16 @@ func dedupe(rs []string) []string {
 		}
 	}
 	return out
+}
+
+// reason is a location's reason for having no name, with its module so
+// the user knows which file wants debug info.
+func (c *Collector) reason(li int) string {
+	l := &c.locs[li]
+	if l.Reason == "" || l.Mapping < 0 {
+		return l.Reason
+	}
+	return l.Reason + " (" + baseName(c.maps[l.Mapping].File) + ")"
 }
 
 func (c *Collector) bucket(t time.Time) *agg {
