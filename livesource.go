@@ -58,6 +58,9 @@ func (s *liveSource) loop(ctx context.Context) {
 		case f := <-s.ctl:
 			f()
 			s.publish()
+		case err := <-s.p.failed:
+			s.send(ui.ErrorMsg{Err: err})
+			return
 		case err := <-s.p.cmdDone:
 			s.p.cmdDone <- err
 			s.end("command exited")

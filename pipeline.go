@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"syscall"
@@ -29,6 +30,7 @@ type pipeline struct {
 	start time.Time
 
 	cmdDone  chan error // receives the command's exit, if there is one
+	failed   chan error // a panic in one of the pipeline's goroutines
 	lastStat sample.Stats
 	gone     []int // -p targets that exited during the run
 }
@@ -43,7 +45,7 @@ func startPipeline(t *targetFlags, cio commandIO) (*pipeline, error) {
 	if err != nil {
 		return nil, usageError{err}
 	}
-	p := &pipeline{pids: t.pidList}
+	p := &pipeline{pids: t.pidList, failed: make(chan error, 1)}
 	for _, pid := range t.pidList {
 		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
 			return nil, fmt.Errorf("no process with PID %d", pid)
@@ -100,8 +102,20 @@ func startPipeline(t *targetFlags, cio commandIO) (*pipeline, error) {
 }
 
 func (p *pipeline) forwardEvents() {
+	defer p.recoverPanic()
 	for ev := range p.sess.Events() {
 		p.sym.Observe(ev.PID, ev.Gen, ev.Kind == sample.EventExit)
+	}
+}
+
+// recoverPanic turns a panic in a pipeline goroutine into an error for the
+// loop, so the terminal is restored and BPF cleaned up before exiting.
+func (p *pipeline) recoverPanic() {
+	if r := recover(); r != nil {
+		select {
+		case p.failed <- fmt.Errorf("internal error: %v\n%s", r, debug.Stack()):
+		default:
+		}
 	}
 }
 
@@ -134,6 +148,8 @@ func (p *pipeline) run(ctx context.Context, interval time.Duration, after func()
 		case err := <-p.cmdDone:
 			p.cmdDone <- err // keep it for the exit status
 			return "command exited", nil
+		case err := <-p.failed:
+			return "internal error", err
 		case <-tick.C:
 			if err := p.drain(); err != nil {
 				return "", err
