@@ -51,6 +51,7 @@ func (s *liveSource) loop(ctx context.Context) {
 	refresh := time.NewTicker(s.every)
 	defer refresh.Stop()
 	s.publish() // the header at once, before the first samples
+	first := true
 	for {
 		select {
 		case <-ctx.Done():
@@ -74,6 +75,12 @@ func (s *liveSource) loop(ctx context.Context) {
 			if s.p.allTargetsGone() {
 				s.end("target exited")
 				return
+			}
+			if first {
+				// Show the first samples at once rather than after a
+				// whole refresh period: the first second matters most.
+				first = false
+				s.publish()
 			}
 		case <-refresh.C:
 			s.publish()

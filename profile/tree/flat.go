@@ -83,7 +83,8 @@ func Flatten(p *profile.Profile, o Options) *Flat {
 		fr := make([]int32, 0, len(loc.Lines))
 		// Lines are inlined-callee first; stacks here are root first.
 		for j := len(loc.Lines) - 1; j >= 0; j-- {
-			fr = append(fr, intern(funcKey{loc.Lines[j].Function, module, loc.Kind, false}, loc.Reason))
+			name := loc.Lines[j].Function
+			fr = append(fr, intern(funcKey{name, module, kindOf(loc.Kind, name), false}, loc.Reason))
 		}
 		if len(fr) == 0 {
 			fr = append(fr, intern(funcKey{"[unknown]", module, profile.KindUnknown, false}, loc.Reason))
@@ -142,6 +143,15 @@ func Flatten(p *profile.Profile, o Options) *Flat {
 		f.Total += s.Count
 	}
 	return f
+}
+
+// kindOf refines a location's kind per function: Go runtime functions are
+// native code to the symbolizer but deserve their own colour.
+func kindOf(k profile.FrameKind, name string) profile.FrameKind {
+	if k == profile.KindNative && strings.HasPrefix(name, "runtime.") {
+		return profile.KindGoRuntime
+	}
+	return k
 }
 
 func writeInt(b *strings.Builder, v int32) {
