@@ -86,9 +86,7 @@ func parse(fs *pflag.FlagSet, args []string) error {
 	fs.SetOutput(discard{})
 	err := fs.Parse(args)
 	if errors.Is(err, pflag.ErrHelp) {
-		fs.SetOutput(os.Stdout)
-		fs.Usage()
-		return errHelp
+		return errHelp // pflag has already called fs.Usage
 	}
 	if err != nil {
 		return usageError{fmt.Errorf("%s: %v (see 'flametop %s --help')", fs.Name(), err, fs.Name())}

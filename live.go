@@ -46,6 +46,11 @@ func runLive(args []string) error {
 	if st, err := os.Stat(saveDir); err != nil || !st.IsDir() {
 		return fmt.Errorf("--save-dir %s: not a directory", saveDir)
 	}
+	for _, pid := range t.pidList {
+		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+			return fmt.Errorf("no process with PID %d", pid)
+		}
+	}
 	if err := requireTerminal(); err != nil {
 		return err
 	}
