@@ -44,8 +44,9 @@ func stripBrackets(s string) string {
 		c := s[i]
 		switch {
 		case depth == 0 && (c == '<' || c == '('):
-			// "operator<" and "operator()" are names, not brackets.
-			if strings.HasSuffix(b.String(), "operator") {
+			// "operator<" and "operator()" are names, not brackets; nor is
+			// a Go receiver such as "pkg.(*T).Method".
+			if strings.HasSuffix(b.String(), "operator") || c == '(' && i > 0 && s[i-1] == '.' {
 				b.WriteByte(c)
 				continue
 			}
