@@ -53,6 +53,12 @@ func TestBadInput(t *testing.T) {
 		{"stray argument", []string{"record", "extra"}, 2, `flametop: unexpected argument "extra" (put the command after --)`},
 		{"nothing to sample", []string{"record", "--no-kernel", "--no-user"}, 2, "flametop: --no-kernel and --no-user together leave nothing to sample"},
 		{"command not found", []string{"record", "-o", filepath.Join(dir, "y.pb.gz"), "--", "flametop-no-such-command"}, 1, "flametop: cannot run flametop-no-such-command: command not found"},
+		{"live: missing pid", []string{"-p", strconv.Itoa(pid)}, 1, fmt.Sprintf("flametop: no process with PID %d", pid)},
+		{"live: bad refresh", []string{"--refresh", "often"}, 2, `flametop: --refresh: invalid duration "often": use e.g. 10s, 2m or 30`},
+		{"live: not a terminal", []string{"-F", "99"}, 1, "flametop: the live view needs a terminal; use 'flametop record' to write a file instead"},
+		{"view: no file", []string{"view"}, 2, "flametop: view: no file given (flametop view FILE)"},
+		{"view: missing file", []string{"view", filepath.Join(dir, "none.pb.gz")}, 1, "flametop: open " + filepath.Join(dir, "none.pb.gz") + ": no such file or directory"},
+		{"view: not a profile", []string{"view", "/bin/true"}, 1, "flametop: /bin/true: not a pprof or folded-stack file"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -71,9 +77,9 @@ func TestBadInput(t *testing.T) {
 }
 
 func TestHelpAndVersion(t *testing.T) {
-	for _, args := range [][]string{{"--help"}, {"record", "--help"}, {"-h"}} {
+	for _, args := range [][]string{{"--help"}, {"record", "--help"}, {"-h"}, {"live", "--help"}, {"view", "--help"}} {
 		stdout, _, code := runFlametop(t, args...)
-		if code != 0 || !strings.Contains(stdout, "Usage:") {
+		if code != 0 || strings.Count(stdout, "Usage:") != 1 {
 			t.Errorf("%v: exit %d, stdout %q", args, code, stdout)
 		}
 	}
