@@ -29,11 +29,21 @@ type symbol struct {
 
 // object is a parsed ELF file: its loadable segments and its symbols.
 type object struct {
-	buildID  string
-	loads    []elf.ProgHeader
-	syms     []symbol // sorted by addr
-	stripped bool     // no symbol table at all
-	err      error    // why it could not be read, if it could not
+	buildID   string
+	debugLink string // .gnu_debuglink file name, if any
+	debugCRC  uint32
+	loads     []elf.ProgHeader
+	syms      []symbol // sorted by addr
+	stripped  bool     // no symbol table at all
+	err       error    // why it could not be read, if it could not
+
+	elf      *elf.File // kept for the DWARF, read on first lookup
+	size     int64
+	goTab    *goTable
+	hasDWARF bool
+	dwarf    *dwarfIndex
+	dwarfErr error
+	debug    *object // a separate debug file (by build id or debuglink), if found
 }
 
 // loadObject parses r (size bytes). It never panics: debug/elf is not
@@ -60,6 +70,12 @@ func loadObject(r io.ReaderAt, size int64) (obj *object) {
 		}
 	}
 	obj.buildID = buildID(f, size)
+	obj.debugLink, obj.debugCRC = debugLink(f, size)
+	obj.elf, obj.size = f, size
+	obj.hasDWARF = hasDWARF(f)
+	if gt, err := loadGoTable(f, size); err == nil {
+		obj.goTab = gt
+	}
 	for _, s := range f.Sections {
 		if (s.Type == elf.SHT_SYMTAB || s.Type == elf.SHT_DYNSYM || s.Type == elf.SHT_STRTAB) &&
 			(s.Size > maxSectionSize || s.Offset+s.Size > uint64(size)) {
@@ -104,7 +120,7 @@ func loadObject(r io.ReaderAt, size int64) (obj *object) {
 	}
 	add(syms)
 	add(dyn)
-	obj.stripped = errS != nil && (errD != nil || len(dyn) == 0) || len(obj.syms) == 0
+	obj.stripped = (errS != nil && (errD != nil || len(dyn) == 0) || len(obj.syms) == 0) && obj.goTab == nil
 	sort.Slice(obj.syms, func(i, j int) bool { return obj.syms[i].addr < obj.syms[j].addr })
 	return obj
 }

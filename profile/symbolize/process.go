@@ -14,6 +14,7 @@ import (
 // process is one image of one PID: what its memory looked like.
 type process struct {
 	pid      uint32
+	nspid    uint32 // the PID as the process sees it (perf map names)
 	maps     []mapping
 	name     string
 	captured bool // maps were read at least once
@@ -31,6 +32,7 @@ func (s *Symbolizer) capture(p *process) {
 	}
 	p.maps = parseMaps(raw)
 	p.captured = true
+	p.nspid = nsPID(s.opts.ProcRoot, p.pid)
 	if name := s.readName(p.pid); name != "" {
 		p.name = name
 	}
@@ -64,7 +66,8 @@ type fileKey struct {
 
 // cachedObject is an open object file, parsed on first use.
 type cachedObject struct {
-	path string
+	path          string
+	debugSearched bool
 	f    *os.File
 	obj  *object
 	err  error

@@ -16,6 +16,9 @@ import (
 type Options struct {
 	ProcRoot string // default "/proc"; tests point it at a fake tree
 	Kallsyms []byte // default: read <ProcRoot>/kallsyms on first use
+	// DebugDirs hold separate debug files (.build-id/xx/yyyy.debug and
+	// debuglink targets); default /usr/lib/debug.
+	DebugDirs []string
 }
 
 // Symbolizer is safe for concurrent use: process events arrive on one
@@ -29,6 +32,9 @@ type Symbolizer struct {
 	kernel  *Kallsyms
 	vdso    *object
 	vdsoErr error
+
+	debugFiles []*os.File // open separate debug files
+	perfMaps   map[procKey]*perfMap
 }
 
 type procKey struct {
@@ -44,6 +50,9 @@ const exitedTTL = 30 * time.Second
 func New(opts Options) *Symbolizer {
 	if opts.ProcRoot == "" {
 		opts.ProcRoot = "/proc"
+	}
+	if opts.DebugDirs == nil {
+		opts.DebugDirs = []string{"/usr/lib/debug"}
 	}
 	return &Symbolizer{opts: opts, procs: map[procKey]*process{}, objects: map[fileKey]*cachedObject{}}
 }
@@ -133,6 +142,12 @@ func (s *Symbolizer) User(pid uint32, gen uint64, addr uint64) profile.Frame {
 			label = "[anon]"
 		}
 		if m.exec() && (label == "[anon]" || len(label) > 6 && label[:6] == "/memfd") {
+			if p.nspid != 0 {
+				if name, ok := s.perfMapFor(procKey{pid, gen}, p).lookup(addr); ok {
+					pm.File = fmt.Sprintf("/tmp/perf-%d.map", p.nspid)
+					return profile.Frame{Lines: []profile.Line{{Function: name}}, Mapping: pm, Kind: profile.KindJIT}
+				}
+			}
 			return unnamed(fmt.Sprintf("%s+%#x", label, addr-m.start), pm, profile.KindJIT, "JIT region without a perf map")
 		}
 		return unnamed(fmt.Sprintf("%s+%#x", label, addr-m.start), pm, profile.KindUnknown, "not a file-backed mapping")
@@ -152,19 +167,25 @@ func (s *Symbolizer) User(pid uint32, gen uint64, addr uint64) profile.Frame {
 	if !ok {
 		return unnamed(fmt.Sprintf("%s+%#x", base, fo), pm, profile.KindNative, "address outside the file's loadable segments")
 	}
-	name, ok := obj.lookup(vaddr)
-	if !ok {
+	if !co.debugSearched {
+		co.debugSearched = true
+		if (obj.stripped || !obj.hasDWARF) && obj.goTab == nil {
+			obj.debug = s.findDebugFile(obj, m.path, fmt.Sprintf("%s/%d/root", s.opts.ProcRoot, pid))
+		}
+	}
+	lines := obj.frames(vaddr)
+	if lines == nil {
 		reason := "no symbol covers this address"
-		if obj.stripped {
+		if obj.stripped && obj.debug == nil {
 			reason = "stripped binary, no debug file found"
 		}
 		return unnamed(fmt.Sprintf("%s+%#x", base, fo), pm, profile.KindNative, reason)
 	}
 	kind := profile.KindNative
-	if len(name) > 8 && name[:8] == "runtime." {
+	if name := lines[len(lines)-1].Function; len(name) > 8 && name[:8] == "runtime." {
 		kind = profile.KindGoRuntime
 	}
-	return profile.Frame{Lines: []profile.Line{{Function: displayName(name)}}, Mapping: pm, Kind: kind}
+	return profile.Frame{Lines: lines, Mapping: pm, Kind: kind}
 }
 
 func unnamed(name string, m profile.Mapping, kind profile.FrameKind, reason string) profile.Frame {

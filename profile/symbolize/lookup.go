@@ -1,0 +1,74 @@
+package symbolize
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/flametop/flametop/profile"
+)
+
+// frames names vaddr with the best source the object has: DWARF (source
+// lines and inlined calls, from the file or its debug file), then Go's
+// pclntab, then the ELF symbol tables. nil means nothing covers vaddr.
+func (o *object) frames(vaddr uint64) []profile.Line {
+	for _, src := range []*object{o.debug, o} {
+		if src == nil {
+			continue
+		}
+		if ix := src.dwarfIndex(); ix != nil {
+			if lines := ix.frames(vaddr, displayName); lines != nil {
+				// A frame DWARF names only as "" (rare, broken producers)
+				// falls through to the symbol table.
+				if lines[len(lines)-1].Function != "" {
+					return lines
+				}
+			}
+		}
+	}
+	if o.goTab != nil {
+		if name, file, line, ok := o.goTab.frame(vaddr); ok {
+			return []profile.Line{{Function: displayName(name), File: file, Line: int64(line)}}
+		}
+	}
+	for _, src := range []*object{o, o.debug} {
+		if src == nil {
+			continue
+		}
+		if name, ok := src.lookup(vaddr); ok {
+			return []profile.Line{{Function: displayName(name)}}
+		}
+	}
+	return nil
+}
+
+// dwarfIndex parses the DWARF on first use, within the parse budget; a
+// failure is remembered so a bad file costs one attempt.
+func (o *object) dwarfIndex() *dwarfIndex {
+	if !o.hasDWARF || o.dwarfErr != nil || o.elf == nil {
+		return o.dwarf
+	}
+	if o.dwarf != nil {
+		return o.dwarf
+	}
+	type result struct {
+		ix  *dwarfIndex
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				done <- result{nil, fmt.Errorf("malformed DWARF: %v", p)}
+			}
+		}()
+		ix, err := loadDWARF(o.elf, o.size)
+		done <- result{ix, err}
+	}()
+	select {
+	case r := <-done:
+		o.dwarf, o.dwarfErr = r.ix, r.err
+	case <-time.After(parseBudget):
+		o.dwarfErr = fmt.Errorf("reading DWARF took longer than %v", parseBudget)
+	}
+	return o.dwarf
+}
