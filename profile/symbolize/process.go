@@ -68,9 +68,9 @@ type fileKey struct {
 type cachedObject struct {
 	path          string
 	debugSearched bool
-	f    *os.File
-	obj  *object
-	err  error
+	f             *os.File
+	obj           *object
+	err           error
 }
 
 // objectFor returns the object mapped by m, opening it on first sight: the
