@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -85,4 +86,44 @@ func TestRecordMountNamespace(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	requireNames(t, out, int64(w.Process.Pid), "hot_a", "hot_b")
+}
+
+// JavaScript functions are named from Node's perf map (--perf-basic-prof).
+func TestRecordNodePerfMap(t *testing.T) {
+	requireRoot(t)
+	node, err := exec.LookPath("node")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("node is needed for the JIT test")
+		}
+		t.Skip("no node")
+	}
+	dir := t.TempDir()
+	js := filepath.Join(dir, "hot.js")
+	src := `function hotLoopForFlametop(n) { let s = 0; for (let i = 0; i < n; i++) s = (s + i * 7) % 1000003; return s; }
+const end = Date.now() + 2000; let x = 0;
+while (Date.now() < end) x += hotLoopForFlametop(100000);
+console.log(x);`
+	if err := os.WriteFile(js, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "node.pb.gz")
+	_, stderr, code := runFlametop(t, "record", "-F", "499", "-o", out, "--", node, "--perf-basic-prof", js)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	p := readPprof(t, out)
+	var named, total int64
+	for _, s := range p.Sample {
+		total += s.Value[0]
+		for _, loc := range s.Location {
+			if len(loc.Line) > 0 && strings.Contains(loc.Line[0].Function.Name, "hotLoopForFlametop") {
+				named += s.Value[0]
+				break
+			}
+		}
+	}
+	if total == 0 || float64(named)/float64(total) < 0.3 {
+		t.Errorf("hotLoopForFlametop named in %d of %d samples", named, total)
+	}
 }
