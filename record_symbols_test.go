@@ -108,7 +108,9 @@ console.log(x);`
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "node.pb.gz")
-	_, stderr, code := runFlametop(t, "record", "-F", "499", "-o", out, "--", node, "--perf-basic-prof", js)
+	// Node writes a v8 log into its working directory: keep it in dir.
+	script := fmt.Sprintf("cd %s && exec %s --perf-basic-prof %s", dir, node, js)
+	_, stderr, code := runFlametop(t, "record", "-F", "499", "-o", out, "--", "sh", "-c", script)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
