@@ -55,3 +55,14 @@ fuzz:
 clean:
 	rm -f flametop
 	$(GO) clean -testcache
+
+# Side-by-side measurements against perf, bpftrace and bcc; rewrites
+# BENCHMARKS.md and bench/overhead.svg. Minutes long, needs root and a quiet
+# machine: not part of test or CI.
+bench:
+	$(GO) run ./bench -reps 5
+
+# A few seconds of every section with one repetition: proves the harness
+# still works (CI runs it).
+bench-smoke:
+	$(GO) run ./bench -smoke > /dev/null
