@@ -32,7 +32,7 @@ func (e *env) busy(n int) (stop func()) {
 // ownCost is a profiler's resource use during whole-system sampling.
 type ownCost struct {
 	steadyPct, cpuPct, usPerSample, rssMiB series
-	err                         string
+	err                                    string
 }
 
 // runOwnCost samples the whole system at 99 Hz for d with both CPUs busy.

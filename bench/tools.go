@@ -27,7 +27,9 @@ type env struct {
 // peerOrder is the order peers appear in the tables.
 var peerOrder = []string{"flametop", "perf", "bpftrace"}
 
-func (e *env) has(tool string) bool { return tool == "flametop" || e.peers[tool] == nil && e.peers != nil && e.known(tool) }
+func (e *env) has(tool string) bool {
+	return tool == "flametop" || e.peers[tool] == nil && e.peers != nil && e.known(tool)
+}
 
 func (e *env) known(tool string) bool { _, ok := e.peers[tool]; return ok }
 
