@@ -38,6 +38,7 @@ type object struct {
 	err       error    // why it could not be read, if it could not
 
 	elf      *elf.File // kept for the DWARF, read on first lookup
+	r        io.ReaderAt
 	size     int64
 	goTab    *goTable
 	hasDWARF bool
@@ -71,11 +72,8 @@ func loadObject(r io.ReaderAt, size int64) (obj *object) {
 	}
 	obj.buildID = buildID(f, size)
 	obj.debugLink, obj.debugCRC = debugLink(f, size)
-	obj.elf, obj.size = f, size
+	obj.elf, obj.r, obj.size = f, r, size
 	obj.hasDWARF = hasDWARF(f)
-	if gt, err := loadGoTable(f, size); err == nil {
-		obj.goTab = gt
-	}
 	for _, s := range f.Sections {
 		if (s.Type == elf.SHT_SYMTAB || s.Type == elf.SHT_DYNSYM || s.Type == elf.SHT_STRTAB) &&
 			(s.Size > maxSectionSize || s.Offset+s.Size > uint64(size)) {
@@ -120,6 +118,9 @@ func loadObject(r io.ReaderAt, size int64) (obj *object) {
 	}
 	add(syms)
 	add(dyn)
+	if gt, err := loadGoTable(obj, f, syms); err == nil {
+		obj.goTab = gt
+	}
 	obj.stripped = (errS != nil && (errD != nil || len(dyn) == 0) || len(obj.syms) == 0) && obj.goTab == nil
 	sort.Slice(obj.syms, func(i, j int) bool { return obj.syms[i].addr < obj.syms[j].addr })
 	return obj

@@ -10,7 +10,22 @@ import (
 // frames names vaddr with the best source the object has: DWARF (source
 // lines and inlined calls, from the file or its debug file), then Go's
 // pclntab, then the ELF symbol tables. nil means nothing covers vaddr.
-func (o *object) frames(vaddr uint64) []profile.Line {
+func (o *object) frames(vaddr uint64) (lines []profile.Line) {
+	defer func() {
+		if recover() != nil { // a malformed table costs this frame its name
+			lines = nil
+		}
+	}()
+	// Go code first: the pclntab is exact, and cheaper than Go's DWARF. A
+	// cgo binary's C code is not in it and falls through to DWARF.
+	var goLines []profile.Line
+	if o.goTab != nil {
+		if goLines = o.goTab.frames(vaddr); goLines != nil && goLines[0].File != "" {
+			return goLines
+		}
+		// Without a line, it is C code the Go linker linked in: DWARF or
+		// the symbol table may say more.
+	}
 	for _, src := range []*object{o.debug, o} {
 		if src == nil {
 			continue
@@ -25,11 +40,6 @@ func (o *object) frames(vaddr uint64) []profile.Line {
 			}
 		}
 	}
-	if o.goTab != nil {
-		if name, file, line, ok := o.goTab.frame(vaddr); ok {
-			return []profile.Line{{Function: displayName(name), File: file, Line: int64(line)}}
-		}
-	}
 	for _, src := range []*object{o, o.debug} {
 		if src == nil {
 			continue
@@ -38,7 +48,7 @@ func (o *object) frames(vaddr uint64) []profile.Line {
 			return []profile.Line{{Function: displayName(name)}}
 		}
 	}
-	return nil
+	return goLines
 }
 
 // dwarfIndex parses the DWARF on first use, within the parse budget; a

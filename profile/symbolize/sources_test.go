@@ -151,38 +151,6 @@ func TestSeparateDebugFile(t *testing.T) {
 	}
 }
 
-// Go binaries are named from .gopclntab, with files and lines, even when
-// built with -ldflags=-s -w.
-func TestGoPclntab(t *testing.T) {
-	dir := t.TempDir()
-	src := filepath.Join(dir, "main.go")
-	data, _ := os.ReadFile("testdata/gomain.go.txt")
-	os.WriteFile(src, data, 0o644)
-	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module gomain\n\ngo 1.22\n"), 0o644)
-	build := func(name string, ldflags string) string {
-		out := filepath.Join(dir, name)
-		cmd := exec.Command("go", "build", "-ldflags="+ldflags, "-o", out, ".")
-		cmd.Dir = dir
-		if b, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("go build: %v\n%s", err, b)
-		}
-		return out
-	}
-	full := build("full", "")
-	stripped := build("stripped", "-s -w")
-	addr := symAddr(t, "nm", full, "main.spin")
-	for _, bin := range []string{full, stripped} {
-		o := openObject(t, bin)
-		got := o.frames(addr + 8)
-		if len(got) == 0 || got[len(got)-1].Function != "main.spin" || filepath.Base(got[0].File) != "main.go" || got[0].Line < 9 || got[0].Line > 15 {
-			t.Errorf("%s: %s", filepath.Base(bin), linesString(got))
-		}
-	}
-	if o := openObject(t, stripped); o.stripped {
-		t.Error("a -s -w Go binary was reported as stripped")
-	}
-}
-
 // C++ and Rust names come out demangled, in full.
 func TestDemangledNames(t *testing.T) {
 	dir := t.TempDir()
