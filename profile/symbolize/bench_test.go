@@ -69,6 +69,9 @@ func benchTargets(b *testing.B) []benchTarget {
 		b.Fatalf("gcc: %v %s", err, out)
 	}
 	ts := []benchTarget{{"go-dwarf", self}, {"c-dwarf", c}}
+	if py, _ := filepath.Glob("/root/.pyenv/versions/3.1*/lib/libpython3.*.so.1.0"); len(py) > 0 {
+		ts = append(ts, benchTarget{"libpython-dwarf", py[len(py)-1]})
+	}
 	if _, err := os.Stat("/usr/lib/x86_64-linux-gnu/libLLVM-14.so.1"); err == nil {
 		ts = append(ts, benchTarget{"libLLVM", "/usr/lib/x86_64-linux-gnu/libLLVM-14.so.1"})
 	}

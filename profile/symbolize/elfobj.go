@@ -107,7 +107,7 @@ func loadObject(r io.ReaderAt, size int64) (obj *object) {
 				continue // .symtab came first and names it already
 			}
 			seen[s.Value] = true
-			name := s.Name
+			name := sanitize.String(s.Name)
 			if s.Section == elf.SHN_UNDEF {
 				// An undefined function with an address is a non-PIE
 				// executable's canonical PLT entry for a library function.
@@ -189,9 +189,13 @@ func (o *object) lookup(vaddr uint64) (string, bool) {
 	return s.name, true
 }
 
-// displayName demangles C++ and Rust names and makes them safe to print.
+// displayName demangles C++ and Rust names and makes them safe to print
+// (Rust's v0 names may spell identifiers in any Unicode).
 func displayName(raw string) string {
-	return sanitize.String(demangle.Full(raw))
+	if d := demangle.Full(raw); d != raw {
+		return sanitize.String(d)
+	}
+	return sanitize.String(raw)
 }
 
 func shortPath(p string) string {

@@ -2,7 +2,6 @@ package symbolize
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/flametop/flametop/profile"
 )
@@ -31,7 +30,7 @@ func (o *object) frames(vaddr uint64) (lines []profile.Line) {
 			continue
 		}
 		if ix := src.dwarfIndex(); ix != nil {
-			if lines := ix.frames(vaddr, displayName); lines != nil {
+			if lines := ix.frames(vaddr); lines != nil {
 				// A frame DWARF names only as "" (rare, broken producers)
 				// falls through to the symbol table.
 				if lines[len(lines)-1].Function != "" {
@@ -45,40 +44,37 @@ func (o *object) frames(vaddr uint64) (lines []profile.Line) {
 			continue
 		}
 		if name, ok := src.lookup(vaddr); ok {
-			return []profile.Line{{Function: displayName(name)}}
+			l := profile.Line{Function: displayName(name)}
+			if ix := o.lineSource(); ix != nil {
+				l.File, l.Line = ix.line(vaddr)
+			}
+			return []profile.Line{l}
 		}
 	}
 	return goLines
 }
 
-// dwarfIndex parses the DWARF on first use, within the parse budget; a
-// failure is remembered so a bad file costs one attempt.
-func (o *object) dwarfIndex() *dwarfIndex {
-	if !o.hasDWARF || o.dwarfErr != nil || o.elf == nil {
+// dwarfIndex opens the DWARF on first use; a failure is remembered so a
+// bad file costs one attempt.
+func (o *object) dwarfIndex() (ix *dwarfIndex) {
+	if !o.hasDWARF || o.dwarfErr != nil || o.dwarf != nil || o.elf == nil {
 		return o.dwarf
 	}
-	if o.dwarf != nil {
-		return o.dwarf
-	}
-	type result struct {
-		ix  *dwarfIndex
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		defer func() {
-			if p := recover(); p != nil {
-				done <- result{nil, fmt.Errorf("malformed DWARF: %v", p)}
-			}
-		}()
-		ix, err := loadDWARF(o.elf, o.size)
-		done <- result{ix, err}
+	defer func() {
+		if p := recover(); p != nil {
+			o.dwarf, o.dwarfErr, ix = nil, fmt.Errorf("malformed DWARF: %v", p), nil
+		}
 	}()
-	select {
-	case r := <-done:
-		o.dwarf, o.dwarfErr = r.ix, r.err
-	case <-time.After(parseBudget):
-		o.dwarfErr = fmt.Errorf("reading DWARF took longer than %v", parseBudget)
-	}
+	o.dwarf, o.dwarfErr = openDWARF(o.elf, o.size)
 	return o.dwarf
+}
+
+// lineSource is the DWARF that has o's line tables, if any.
+func (o *object) lineSource() *dwarfIndex {
+	if o.debug != nil {
+		if ix := o.debug.dwarfIndex(); ix != nil {
+			return ix
+		}
+	}
+	return o.dwarfIndex()
 }
