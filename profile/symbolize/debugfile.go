@@ -56,12 +56,12 @@ func debugFileCandidates(o *object, path string, debugDirs []string) (byID, byLi
 }
 
 // findDebugFile opens and parses the first matching debug file: by build id
-// (the id must match), or by debuglink (the CRC must match). Files are
-// looked up in the process's root first, then the host's.
+// (the id must match), or by debuglink (the CRC must match), in the
+// process's root first, then the host's; last, in the debuginfod cache.
 func (s *Symbolizer) findDebugFile(o *object, path, root string) *object {
 	byID, byLink := debugFileCandidates(o, path, s.opts.DebugDirs)
-	try := func(p string, check func(*os.File, *object) bool) *object {
-		for _, r := range []string{root, "/"} {
+	try := func(p string, check func(*os.File, *object) bool, roots ...string) *object {
+		for _, r := range roots {
 			f, err := openInRoot(r, p)
 			if err != nil {
 				continue
@@ -80,8 +80,9 @@ func (s *Symbolizer) findDebugFile(o *object, path, root string) *object {
 		}
 		return nil
 	}
+	sameID := func(_ *os.File, d *object) bool { return d.buildID == o.buildID }
 	for _, p := range byID {
-		if d := try(p, func(_ *os.File, d *object) bool { return d.buildID == o.buildID }); d != nil {
+		if d := try(p, sameID, root, "/"); d != nil {
 			return d
 		}
 	}
@@ -89,9 +90,13 @@ func (s *Symbolizer) findDebugFile(o *object, path, root string) *object {
 		if p == path {
 			continue
 		}
-		if d := try(p, func(f *os.File, _ *object) bool { return fileCRC(f) == o.debugCRC }); d != nil {
+		if d := try(p, func(f *os.File, _ *object) bool { return fileCRC(f) == o.debugCRC }, root, "/"); d != nil {
 			return d
 		}
+	}
+	// The debuginfod cache is ours, on the host: never the process's.
+	if p := s.dbgd.cachePath(o.buildID); p != "" {
+		return try(p, sameID, "/")
 	}
 	return nil
 }

@@ -1,8 +1,11 @@
 package symbolize
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 )
 
@@ -48,5 +51,61 @@ func TestSeparateDebugFile(t *testing.T) {
 	o3.debug = s.findDebugFile(o3, byID, "/")
 	if got := o3.frames(want); len(got) == 0 || got[len(got)-1].Function != "work" {
 		t.Errorf("by build id: %s", linesString(got))
+	}
+}
+
+// A debug file missing locally is fetched from debuginfod in the
+// background: the lookup that starts the fetch does not wait for it, a
+// later one names the frame, and the file lands in the client cache where
+// the next run finds it without the network.
+func TestDebuginfod(t *testing.T) {
+	dir := t.TempDir()
+	full := filepath.Join(dir, "full")
+	gcc(t, full, "-O1", "-g", "-Wl,--build-id", "testdata/inline.c")
+	work := symAddr(t, "nm", full, "work")
+	dbg := filepath.Join(dir, "full.debug")
+	run(t, "objcopy", "--only-keep-debug", full, dbg)
+	bin := filepath.Join(dir, "prog")
+	run(t, "strip", "--strip-all", "-o", bin, full)
+	id := openObject(t, bin).buildID
+
+	var mu sync.Mutex
+	asked := map[string]int{}
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		asked[r.URL.Path]++
+		mu.Unlock()
+		<-release // the lookup must not be waiting on this
+		if r.URL.Path != "/buildid/"+id+"/debuginfo" {
+			http.NotFound(w, r)
+			return
+		}
+		http.ServeFile(w, r, dbg)
+	}))
+	defer srv.Close()
+
+	p := newFakeProc(t, 4242, 4242)
+	addr := p.mapELF(bin, 0x5555_0000_0000)(work)
+	cache := filepath.Join(dir, "cache")
+	s := New(Options{ProcRoot: p.proc, DebugDirs: []string{filepath.Join(dir, "none")}, DebuginfodURLs: []string{srv.URL + "/"}, DebuginfodCache: cache})
+	if f := s.User(4242, 1, addr); f.Reason != "stripped binary, no debug file found" {
+		t.Errorf("before the fetch: %+v", f)
+	}
+	close(release)
+	s.dbgd.wg.Wait()
+	f := s.User(4242, 1, addr)
+	if f.Reason != "" || f.Lines[len(f.Lines)-1].Function != "work" || f.Lines[0].Line == 0 {
+		t.Errorf("after the fetch: %+v", f)
+	}
+	if asked["/buildid/"+id+"/debuginfo"] != 1 {
+		t.Errorf("requests: %v", asked)
+	}
+	if _, err := os.Stat(filepath.Join(cache, id, "debuginfo")); err != nil {
+		t.Errorf("not cached: %v", err)
+	}
+	s2 := New(Options{ProcRoot: p.proc, DebugDirs: []string{filepath.Join(dir, "none")}, DebuginfodURLs: []string{}, DebuginfodCache: cache})
+	if f := s2.User(4242, 1, addr); f.Reason != "" || f.Lines[len(f.Lines)-1].Function != "work" {
+		t.Errorf("from the cache: %+v", f)
 	}
 }

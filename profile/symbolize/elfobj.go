@@ -34,7 +34,7 @@ type object struct {
 	debugCRC  uint32
 	loads     []elf.ProgHeader
 	syms      []symbol // sorted by addr
-	stripped  bool     // no symbol table at all
+	stripped  bool     // no .symtab, MiniDebugInfo or pclntab: .dynsym at most
 	err       error    // why it could not be read, if it could not
 
 	elf      *elf.File // kept for the DWARF, read on first lookup
@@ -82,7 +82,7 @@ func loadObject(r io.ReaderAt, size int64) (obj *object) {
 		}
 	}
 	syms, errS := f.Symbols()
-	dyn, errD := f.DynamicSymbols()
+	dyn, _ := f.DynamicSymbols()
 	if len(syms)+len(dyn) > maxSymbols {
 		obj.err = errors.New("too many symbols")
 		return obj
@@ -118,10 +118,15 @@ func loadObject(r io.ReaderAt, size int64) (obj *object) {
 	}
 	add(syms)
 	add(dyn)
+	mini, errM := miniDebugSymbols(f, size)
+	if errM == nil && len(mini) <= maxSymbols {
+		add(mini)
+	}
 	if gt, err := loadGoTable(obj, f, syms); err == nil {
 		obj.goTab = gt
 	}
-	obj.stripped = (errS != nil && (errD != nil || len(dyn) == 0) || len(obj.syms) == 0) && obj.goTab == nil
+	// Stripped: nothing names the functions .dynsym leaves out.
+	obj.stripped = (errS != nil || len(syms) == 0) && len(mini) == 0 && obj.goTab == nil
 	sort.Slice(obj.syms, func(i, j int) bool { return obj.syms[i].addr < obj.syms[j].addr })
 	return obj
 }

@@ -66,11 +66,12 @@ type fileKey struct {
 
 // cachedObject is an open object file, parsed on first use.
 type cachedObject struct {
-	path          string
-	debugSearched bool
-	f             *os.File
-	obj           *object
-	err           error
+	path           string
+	debugSearched  bool
+	debuginfodSeen bool // searched again after a debuginfod fetch
+	f              *os.File
+	obj            *object
+	err            error
 }
 
 // objectFor returns the object mapped by m, opening it on first sight: the

@@ -19,6 +19,12 @@ type Options struct {
 	// DebugDirs hold separate debug files (.build-id/xx/yyyy.debug and
 	// debuglink targets); default /usr/lib/debug.
 	DebugDirs []string
+	// DebuginfodURLs are debuginfod servers to fetch missing debug files
+	// from, in the background; default $DEBUGINFOD_URLS.
+	DebuginfodURLs []string
+	// DebuginfodCache is the local client cache; default as elfutils:
+	// $DEBUGINFOD_CACHE_PATH, else ~/.cache/debuginfod_client.
+	DebuginfodCache string
 }
 
 // Symbolizer is safe for concurrent use: process events arrive on one
@@ -34,6 +40,7 @@ type Symbolizer struct {
 	vdsoErr error
 
 	debugFiles []*os.File // open separate debug files
+	dbgd       *debuginfod
 	perfMaps   map[procKey]*perfMap
 }
 
@@ -54,7 +61,8 @@ func New(opts Options) *Symbolizer {
 	if opts.DebugDirs == nil {
 		opts.DebugDirs = []string{"/usr/lib/debug"}
 	}
-	return &Symbolizer{opts: opts, procs: map[procKey]*process{}, objects: map[fileKey]*cachedObject{}}
+	return &Symbolizer{opts: opts, procs: map[procKey]*process{}, objects: map[fileKey]*cachedObject{},
+		dbgd: newDebuginfod(opts.DebuginfodURLs, opts.DebuginfodCache)}
 }
 
 var _ profile.Symbolizer = (*Symbolizer)(nil)
@@ -167,12 +175,7 @@ func (s *Symbolizer) User(pid uint32, gen uint64, addr uint64) profile.Frame {
 	if !ok {
 		return unnamed(fmt.Sprintf("%s+%#x", base, fo), pm, profile.KindNative, "address outside the file's loadable segments")
 	}
-	if !co.debugSearched {
-		co.debugSearched = true
-		if (obj.stripped || !obj.hasDWARF) && obj.goTab == nil {
-			obj.debug = s.findDebugFile(obj, m.path, fmt.Sprintf("%s/%d/root", s.opts.ProcRoot, pid))
-		}
-	}
+	s.attachDebugFile(co, obj, m.path, pid)
 	lines := obj.frames(vaddr)
 	if lines == nil {
 		reason := "no symbol covers this address"
@@ -186,6 +189,28 @@ func (s *Symbolizer) User(pid uint32, gen uint64, addr uint64) profile.Frame {
 		kind = profile.KindGoRuntime
 	}
 	return profile.Frame{Lines: lines, Mapping: pm, Kind: kind}
+}
+
+// attachDebugFile looks for obj's separate debug file once, and once more
+// when a background debuginfod fetch for it has finished.
+func (s *Symbolizer) attachDebugFile(co *cachedObject, obj *object, path string, pid uint32) {
+	if obj.debug != nil || obj.goTab != nil || !obj.stripped && obj.hasDWARF {
+		return
+	}
+	fetched := s.dbgd.done[obj.buildID]
+	if co.debugSearched && (!fetched || co.debuginfodSeen) {
+		return
+	}
+	co.debugSearched, co.debuginfodSeen = true, fetched
+	obj.debug = s.findDebugFile(obj, path, fmt.Sprintf("%s/%d/root", s.opts.ProcRoot, pid))
+	if obj.debug == nil && obj.buildID != "" {
+		id := obj.buildID
+		s.dbgd.fetch(id, func() {
+			s.mu.Lock()
+			s.dbgd.done[id] = true
+			s.mu.Unlock()
+		})
+	}
 }
 
 func unnamed(name string, m profile.Mapping, kind profile.FrameKind, reason string) profile.Frame {

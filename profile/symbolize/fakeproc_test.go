@@ -1,0 +1,83 @@
+package symbolize
+
+import (
+	"debug/elf"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// fakeProc is a /proc tree with one process in it, so the symbolizer's
+// process paths run without root and without a live process: maps,
+// map_files, status, exe and a root directory.
+type fakeProc struct {
+	t     *testing.T
+	proc  string // the ProcRoot
+	pid   uint32
+	dir   string // proc/<pid>
+	lines []string
+}
+
+func newFakeProc(t *testing.T, pid, nspid uint32) *fakeProc {
+	t.Helper()
+	p := &fakeProc{t: t, proc: t.TempDir(), pid: pid}
+	p.dir = filepath.Join(p.proc, fmt.Sprint(pid))
+	for _, d := range []string{"map_files", "root/tmp"} {
+		if err := os.MkdirAll(filepath.Join(p.dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	status := fmt.Sprintf("Name:\tfake\nTgid:\t%d\nNSpid:\t%d\t%d\n", pid, pid, nspid)
+	os.WriteFile(filepath.Join(p.dir, "status"), []byte(status), 0o644)
+	os.WriteFile(filepath.Join(p.dir, "comm"), []byte("fake\n"), 0o644)
+	p.write()
+	return p
+}
+
+// mapELF maps bin's loadable segments as the kernel would at base (0 for
+// an ET_EXEC), linking map_files entries to it, and returns the function
+// from the file's virtual addresses to the process's.
+func (p *fakeProc) mapELF(bin string, base uint64) func(vaddr uint64) uint64 {
+	p.t.Helper()
+	f, err := elf.Open(bin)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	defer f.Close()
+	var st unix.Stat_t
+	if err := unix.Stat(bin, &st); err != nil {
+		p.t.Fatal(err)
+	}
+	for _, prog := range f.Progs {
+		if prog.Type != elf.PT_LOAD {
+			continue
+		}
+		start := base + prog.Vaddr&^0xfff
+		end := (base + prog.Vaddr + prog.Memsz + 0xfff) &^ 0xfff
+		perms := []byte("r--p")
+		if prog.Flags&elf.PF_W != 0 {
+			perms[1] = 'w'
+		}
+		if prog.Flags&elf.PF_X != 0 {
+			perms[2] = 'x'
+		}
+		p.lines = append(p.lines, fmt.Sprintf("%x-%x %s %08x %02x:%02x %d %s", start, end, perms, prog.Off&^0xfff,
+			unix.Major(st.Dev), unix.Minor(st.Dev), st.Ino, bin))
+		os.Symlink(bin, filepath.Join(p.dir, "map_files", fmt.Sprintf("%x-%x", start, end)))
+	}
+	os.Remove(filepath.Join(p.dir, "exe"))
+	os.Symlink(bin, filepath.Join(p.dir, "exe"))
+	p.write()
+	return func(vaddr uint64) uint64 { return base + vaddr }
+}
+
+func (p *fakeProc) write() {
+	p.t.Helper()
+	if err := os.WriteFile(filepath.Join(p.dir, "maps"), []byte(strings.Join(p.lines, "\n")+"\n"), 0o644); err != nil {
+		p.t.Fatal(err)
+	}
+}
