@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -75,9 +76,31 @@ func (p *fakeProc) mapELF(bin string, base uint64) func(vaddr uint64) uint64 {
 	return func(vaddr uint64) uint64 { return base + vaddr }
 }
 
+// mapAnon adds a mapping with no file: JIT code, heap, stack.
+func (p *fakeProc) mapAnon(start, end uint64, perms, name string) {
+	p.lines = append(p.lines, fmt.Sprintf("%x-%x %s 00000000 00:00 0 %s", start, end, perms, name))
+	p.write()
+}
+
+// write writes maps sorted by address, as the kernel lists them.
 func (p *fakeProc) write() {
 	p.t.Helper()
+	sort.Slice(p.lines, func(i, j int) bool {
+		a, _, _ := strings.Cut(p.lines[i], "-")
+		b, _, _ := strings.Cut(p.lines[j], "-")
+		return len(a) < len(b) || len(a) == len(b) && a < b
+	})
 	if err := os.WriteFile(filepath.Join(p.dir, "maps"), []byte(strings.Join(p.lines, "\n")+"\n"), 0o644); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+// file writes a file inside the process's root.
+func (p *fakeProc) file(path, content string) {
+	p.t.Helper()
+	full := filepath.Join(p.dir, "root", path)
+	os.MkdirAll(filepath.Dir(full), 0o755)
+	if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
 		p.t.Fatal(err)
 	}
 }

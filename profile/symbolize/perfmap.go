@@ -18,19 +18,22 @@ import (
 // --perf-basic-prof, Python 3.12's -X perf, Java agents): one line per
 // function, "START SIZE name" with hexadecimal start and size. It is found
 // inside the process's own root under the PID the process sees in its PID
-// namespace, and re-read as the JIT appends to it.
+// namespace. The JIT only appends to it: a lookup that misses reads what
+// was added since (at most once per recheck interval); a file that shrank
+// was rewritten and is read again from the start.
 type perfMap struct {
-	root, name string // open name inside root
-	size       int64  // bytes read so far
+	root, name string        // open name inside root
+	recheck    time.Duration // least time between two reads
+	off        int64         // bytes parsed: up to the last complete line
 	checked    time.Time
+	found      bool     // the file existed at the last read
 	syms       []symbol // sorted by addr
-	err        error
 }
 
 // Bounds: the file is written by the profiled process.
 const (
 	maxPerfMapBytes = 256 << 20
-	perfMapRecheck  = time.Second
+	perfMapRecheck  = time.Second // default Symbolizer.perfMapRecheck
 )
 
 // parsePerfMap reads perf-map lines; malformed lines are skipped.
@@ -93,56 +96,87 @@ func nsPID(procRoot string, pid uint32) uint32 {
 	return pid
 }
 
-// load re-reads the file when it has grown (at most once per second).
+// load reads what was appended since the last read.
 func (pm *perfMap) load() {
-	if time.Since(pm.checked) < perfMapRecheck {
+	if !pm.checked.IsZero() && time.Since(pm.checked) < pm.recheck {
 		return
 	}
 	pm.checked = time.Now()
 	f, err := openInRoot(pm.root, pm.name)
 	if err != nil {
-		if pm.syms == nil {
-			pm.err = err
-		}
+		pm.found = false
 		return
 	}
 	defer f.Close()
+	pm.found = true
 	st, err := f.Stat()
-	if err != nil || st.Size() == pm.size {
-		return
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxPerfMapBytes))
 	if err != nil {
 		return
 	}
-	pm.syms, pm.size, pm.err = parsePerfMap(data), st.Size(), nil
+	if st.Size() < pm.off {
+		pm.off, pm.syms = 0, nil
+	}
+	n := min(st.Size(), maxPerfMapBytes) - pm.off
+	if n <= 0 {
+		return
+	}
+	buf := make([]byte, n)
+	if _, err := f.ReadAt(buf, pm.off); err != nil && err != io.EOF {
+		return
+	}
+	end := bytes.LastIndexByte(buf, '\n') + 1 // a line being written waits for the next read
+	if end == 0 {
+		return
+	}
+	pm.off += int64(end)
+	pm.syms = mergeSymbols(pm.syms, parsePerfMap(buf[:end]))
 }
 
-func (pm *perfMap) lookup(addr uint64) (string, bool) {
+// mergeSymbols adds newer entries to a sorted list; at one start address
+// the newer entry wins (a JIT may reuse the memory of freed code).
+func mergeSymbols(old, newer []symbol) []symbol {
+	if len(old) == 0 {
+		return newer
+	}
+	all := append(old, newer...)
+	sort.SliceStable(all, func(i, j int) bool { return all[i].addr < all[j].addr })
+	out := all[:0]
+	for i, s := range all {
+		if i+1 < len(all) && all[i+1].addr == s.addr {
+			continue
+		}
+		out = append(out, s)
+	}
+	if len(out) > maxSymbols {
+		out = out[:maxSymbols]
+	}
+	return out
+}
+
+// lookup names addr; a miss reads what the JIT appended since. found
+// tells whether the file exists at all.
+func (pm *perfMap) lookup(addr uint64) (name string, ok, found bool) {
 	find := func() (string, bool) {
 		o := object{syms: pm.syms}
 		return o.lookup(addr)
 	}
 	if name, ok := find(); ok {
-		return name, true
+		return name, true, true
 	}
 	pm.load()
-	return find()
+	name, ok = find()
+	return name, ok, pm.found
 }
 
 // perfMapFor returns the perf map of a process image, set up while the
 // process is alive (its root and namespace PID are needed).
-func (s *Symbolizer) perfMapFor(k procKey, p *process) *perfMap {
-	if s.perfMaps == nil {
-		s.perfMaps = map[procKey]*perfMap{}
-	}
-	pm, ok := s.perfMaps[k]
-	if !ok {
-		pm = &perfMap{
-			root: fmt.Sprintf("%s/%d/root", s.opts.ProcRoot, p.pid),
-			name: fmt.Sprintf("/tmp/perf-%d.map", p.nspid),
+func (s *Symbolizer) perfMapFor(p *process) *perfMap {
+	if p.perf == nil {
+		p.perf = &perfMap{
+			root:    fmt.Sprintf("%s/%d/root", s.opts.ProcRoot, p.pid),
+			name:    fmt.Sprintf("/tmp/perf-%d.map", p.nspid),
+			recheck: s.perfMapRecheck,
 		}
-		s.perfMaps[k] = pm
 	}
-	return pm
+	return p.perf
 }

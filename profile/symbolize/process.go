@@ -20,6 +20,7 @@ type process struct {
 	captured bool // maps were read at least once
 	exited   time.Time
 	reread   time.Time // last re-read for an address outside every mapping
+	perf     *perfMap  // the JIT's perf map, once looked for
 }
 
 // capture reads the process's maps and opens every executable object it

@@ -6,6 +6,7 @@ package symbolize
 import (
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -41,7 +42,8 @@ type Symbolizer struct {
 
 	debugFiles []*os.File // open separate debug files
 	dbgd       *debuginfod
-	perfMaps   map[procKey]*perfMap
+
+	perfMapRecheck time.Duration // tests read appended perf-map lines at once
 }
 
 type procKey struct {
@@ -62,7 +64,7 @@ func New(opts Options) *Symbolizer {
 		opts.DebugDirs = []string{"/usr/lib/debug"}
 	}
 	return &Symbolizer{opts: opts, procs: map[procKey]*process{}, objects: map[fileKey]*cachedObject{},
-		dbgd: newDebuginfod(opts.DebuginfodURLs, opts.DebuginfodCache)}
+		dbgd: newDebuginfod(opts.DebuginfodURLs, opts.DebuginfodCache), perfMapRecheck: perfMapRecheck}
 }
 
 var _ profile.Symbolizer = (*Symbolizer)(nil)
@@ -144,25 +146,17 @@ func (s *Symbolizer) User(pid uint32, gen uint64, addr uint64) profile.Frame {
 	switch {
 	case m.path == "[vdso]":
 		return s.vdsoFrame(m, addr, pm)
-	case !m.fileBacked():
-		label := m.path
-		if label == "" {
-			label = "[anon]"
+	case !m.fileBacked() || strings.HasPrefix(m.path, "/memfd:"):
+		if f, ok := s.anonFrame(p, m, addr, pm); ok {
+			return f
 		}
-		if m.exec() && (label == "[anon]" || len(label) > 6 && label[:6] == "/memfd") {
-			if p.nspid != 0 {
-				if name, ok := s.perfMapFor(procKey{pid, gen}, p).lookup(addr); ok {
-					pm.File = fmt.Sprintf("/tmp/perf-%d.map", p.nspid)
-					return profile.Frame{Lines: []profile.Line{{Function: name}}, Mapping: pm, Kind: profile.KindJIT}
-				}
-			}
-			return unnamed(fmt.Sprintf("%s+%#x", label, addr-m.start), pm, profile.KindJIT, "JIT region without a perf map")
-		}
-		return unnamed(fmt.Sprintf("%s+%#x", label, addr-m.start), pm, profile.KindUnknown, "not a file-backed mapping")
 	}
 	fo := addr - m.start + m.offset
 	base := displayName(shortPath(m.path))
 	co := s.objectFor(pid, m)
+	if co.err != nil && strings.HasPrefix(m.path, "/memfd:") && m.exec() {
+		return unnamed(fmt.Sprintf("%s+%#x", base, fo), pm, profile.KindJIT, "JIT region without a perf map")
+	}
 	if co.err != nil {
 		return unnamed(fmt.Sprintf("%s+%#x", base, fo), pm, profile.KindNative, co.err.Error())
 	}
