@@ -37,13 +37,17 @@ type Symbolizer struct {
 	procs   map[procKey]*process
 	objects map[fileKey]*cachedObject
 	kernel  *Kallsyms
-	vdso    *object
-	vdsoErr error
+	// kernelErr is why kallsyms could not be read; kernelRead when it was.
+	kernelErr  error
+	kernelRead time.Time
+	vdso       *object
+	vdsoErr    error
 
 	debugFiles []*os.File // open separate debug files
 	dbgd       *debuginfod
 
-	perfMapRecheck time.Duration // tests read appended perf-map lines at once
+	// Least time between rereads; tests set them to zero.
+	perfMapRecheck, kallsymsRecheck time.Duration
 }
 
 type procKey struct {
@@ -64,7 +68,7 @@ func New(opts Options) *Symbolizer {
 		opts.DebugDirs = []string{"/usr/lib/debug"}
 	}
 	return &Symbolizer{opts: opts, procs: map[procKey]*process{}, objects: map[fileKey]*cachedObject{},
-		dbgd: newDebuginfod(opts.DebuginfodURLs, opts.DebuginfodCache), perfMapRecheck: perfMapRecheck}
+		dbgd: newDebuginfod(opts.DebuginfodURLs, opts.DebuginfodCache), perfMapRecheck: perfMapRecheck, kallsymsRecheck: kallsymsRecheck}
 }
 
 var _ profile.Symbolizer = (*Symbolizer)(nil)
@@ -226,31 +230,4 @@ func findMapping(ms []mapping, addr uint64) *mapping {
 		}
 	}
 	return nil
-}
-
-var kernelMapping = profile.Mapping{File: "[kernel.kallsyms]", Kernel: true}
-
-// Kernel names a kernel address.
-func (s *Symbolizer) Kernel(addr uint64) profile.Frame {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.kernel == nil {
-		data := s.opts.Kallsyms
-		if data == nil {
-			data, _ = os.ReadFile(s.opts.ProcRoot + "/kallsyms")
-		}
-		s.kernel = ParseKallsyms(data)
-	}
-	if s.kernel.Hidden() {
-		m := kernelMapping
-		m.Note = "kernel symbols hidden (kptr_restrict)"
-		return profile.Frame{Lines: []profile.Line{{Function: "[kernel]"}}, Mapping: m, Kind: profile.KindKernel, Reason: m.Note}
-	}
-	name, ok := s.kernel.Lookup(addr)
-	if !ok {
-		m := kernelMapping
-		m.Note = "kernel address below every symbol"
-		return profile.Frame{Lines: []profile.Line{{Function: "[kernel]"}}, Mapping: m, Kind: profile.KindKernel, Reason: m.Note}
-	}
-	return profile.Frame{Lines: []profile.Line{{Function: name}}, Mapping: kernelMapping, Kind: profile.KindKernel}
 }
