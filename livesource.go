@@ -52,6 +52,9 @@ func (s *liveSource) loop(ctx context.Context) {
 	defer refresh.Stop()
 	s.publish() // the header at once, before the first samples
 	first := true
+	// The first samples go on screen after a tenth of a second rather than
+	// a whole drain interval: the first second is what users judge.
+	early := time.After(100 * time.Millisecond)
 	for {
 		select {
 		case <-ctx.Done():
@@ -66,6 +69,14 @@ func (s *liveSource) loop(ctx context.Context) {
 			s.p.cmdDone <- err
 			s.end("command exited")
 			return
+		case <-early:
+			if err := s.p.drain(); err != nil {
+				s.send(ui.ErrorMsg{Err: err})
+				return
+			}
+			s.stats.update(s.p.lastStat)
+			first = false
+			s.publish()
 		case <-drain.C:
 			if err := s.p.drain(); err != nil {
 				s.send(ui.ErrorMsg{Err: err})
