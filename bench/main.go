@@ -106,7 +106,44 @@ func runBench(reps int, smoke bool, outPath, only string) error {
 			return err
 		}
 	}
+	if only != "all" {
+		// A partial run updates its sections and keeps the others.
+		if old, err := os.ReadFile(outPath); err == nil {
+			md = mergeSections(string(old), md)
+		}
+	}
 	return os.WriteFile(outPath, []byte(md), 0o644)
+}
+
+// mergeSections replaces, in old, every "## " section that fresh has
+// (the machine section included), keeping old's other sections in place.
+func mergeSections(old, fresh string) string {
+	split := func(doc string) (string, []string) {
+		parts := strings.Split(doc, "\n## ")
+		return parts[0], parts[1:]
+	}
+	title := func(sec string) string { t, _, _ := strings.Cut(sec, "\n"); return t }
+	_, newSecs := split(fresh)
+	head, oldSecs := split(old)
+	repl := map[string]string{}
+	for _, s := range newSecs {
+		repl[title(s)] = s
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range oldSecs {
+		if n, ok := repl[title(s)]; ok {
+			s = n
+			seen[title(s)] = true
+		}
+		out = append(out, s)
+	}
+	for _, s := range newSecs {
+		if !seen[title(s)] {
+			out = append(out, s)
+		}
+	}
+	return head + "\n## " + strings.Join(out, "\n## ")
 }
 
 // repoRoot finds the module root from the working directory.

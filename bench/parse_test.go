@@ -67,3 +67,12 @@ func TestParseCountAndElapsed(t *testing.T) {
 		t.Errorf("elapsed %v", ns)
 	}
 }
+
+func TestMergeSections(t *testing.T) {
+	old := "# B\n\nintro\n\n## Machine\n\nold m\n\n## 1. Accuracy\n\nold a\n\n## 3. Own\n\nold o\n"
+	fresh := "# B\n\nintro\n\n## Machine\n\nnew m\n\n## 3. Own\n\nnew o\n\n## 4. Start-up\n\nnew s\n"
+	want := "# B\n\nintro\n\n## Machine\n\nnew m\n\n## 1. Accuracy\n\nold a\n\n## 3. Own\n\nnew o\n\n## 4. Start-up\n\nnew s\n"
+	if got := mergeSections(old, fresh); got != want {
+		t.Errorf("got:\n%s", got)
+	}
+}

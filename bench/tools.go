@@ -87,10 +87,12 @@ func (e *env) installPeers() {
 	check("bcc", "profile-bpfcc", "-F", "99", "1")
 }
 
+// firstLine picks the line of a failed tool's output that says why: the
+// last one, where tools print their error.
 func firstLine(out []byte, err error) string {
-	s := strings.TrimSpace(string(out))
-	for _, l := range strings.Split(s, "\n") {
-		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "Attaching") {
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if l := strings.TrimSpace(lines[i]); l != "" && !strings.HasPrefix(l, "Attaching") {
 			return l
 		}
 	}
