@@ -58,8 +58,9 @@ func debugFileCandidates(o *object, path string, debugDirs []string) (byID, byLi
 // findDebugFile opens and parses the first matching debug file: by build id
 // (the id must match), or by debuglink (the CRC must match), in the
 // process's root first, then the host's; last, in the debuginfod cache.
-func (s *Symbolizer) findDebugFile(o *object, path, root string) *object {
+func (s *Symbolizer) findDebugFile(o *object, path, root string) (*object, *os.File) {
 	byID, byLink := debugFileCandidates(o, path, s.opts.DebugDirs)
+	var file *os.File
 	try := func(p string, check func(*os.File, *object) bool, roots ...string) *object {
 		for _, r := range roots {
 			f, err := openInRoot(r, p)
@@ -73,7 +74,7 @@ func (s *Symbolizer) findDebugFile(o *object, path, root string) *object {
 			}
 			dbg := loadObject(f, st.Size())
 			if dbg.err == nil && check(f, dbg) {
-				s.debugFiles = append(s.debugFiles, f) // kept open for lazy DWARF
+				file = f // kept open: DWARF is read on demand
 				return dbg
 			}
 			f.Close()
@@ -83,7 +84,7 @@ func (s *Symbolizer) findDebugFile(o *object, path, root string) *object {
 	sameID := func(_ *os.File, d *object) bool { return d.buildID == o.buildID }
 	for _, p := range byID {
 		if d := try(p, sameID, root, "/"); d != nil {
-			return d
+			return d, file
 		}
 	}
 	for _, p := range byLink {
@@ -91,14 +92,16 @@ func (s *Symbolizer) findDebugFile(o *object, path, root string) *object {
 			continue
 		}
 		if d := try(p, func(f *os.File, _ *object) bool { return fileCRC(f) == o.debugCRC }, root, "/"); d != nil {
-			return d
+			return d, file
 		}
 	}
 	// The debuginfod cache is ours, on the host: never the process's.
 	if p := s.dbgd.cachePath(o.buildID); p != "" {
-		return try(p, sameID, "/")
+		if d := try(p, sameID, "/"); d != nil {
+			return d, file
+		}
 	}
-	return nil
+	return nil, nil
 }
 
 func fileCRC(f *os.File) uint32 {

@@ -26,7 +26,7 @@ func TestSeparateDebugFile(t *testing.T) {
 		t.Fatalf("stripped %v, debuglink %q", o.stripped, o.debugLink)
 	}
 	s := New(Options{DebugDirs: []string{filepath.Join(dir, "nowhere")}})
-	o.debug = s.findDebugFile(o, linked, "/")
+	o.debug, _ = s.findDebugFile(o, linked, "/")
 	if got := o.frames(want); len(got) == 0 || got[len(got)-1].Function != "work" || got[0].File == "" {
 		t.Errorf("by debuglink: %s", linesString(got))
 	}
@@ -37,7 +37,7 @@ func TestSeparateDebugFile(t *testing.T) {
 	run(t, "cp", linked, filepath.Join(other, "prog"))
 	os.WriteFile(filepath.Join(other, "prog.debug"), []byte("not the debug file"), 0o644)
 	o2 := openObject(t, filepath.Join(other, "prog"))
-	if d := s.findDebugFile(o2, filepath.Join(other, "prog"), "/"); d != nil {
+	if d, _ := s.findDebugFile(o2, filepath.Join(other, "prog"), "/"); d != nil {
 		t.Error("accepted a debuglink target whose CRC does not match")
 	}
 
@@ -48,7 +48,7 @@ func TestSeparateDebugFile(t *testing.T) {
 	os.MkdirAll(idDir, 0o755)
 	run(t, "cp", dbg, filepath.Join(idDir, o3.buildID[2:]+".debug"))
 	s = New(Options{DebugDirs: []string{filepath.Join(dir, "debug")}})
-	o3.debug = s.findDebugFile(o3, byID, "/")
+	o3.debug, _ = s.findDebugFile(o3, byID, "/")
 	if got := o3.frames(want); len(got) == 0 || got[len(got)-1].Function != "work" {
 		t.Errorf("by build id: %s", linesString(got))
 	}

@@ -18,13 +18,15 @@ import (
 // a lookup never waits for the network; the frames of an object name
 // themselves from the debug file once it has arrived.
 type debuginfod struct {
-	urls    []string
-	cache   string
-	client  *http.Client
-	started map[string]bool // build ids asked for (guarded by Symbolizer.mu)
+	urls   []string
+	cache  string
+	client *http.Client
+	slots  chan struct{}  // bounds concurrent downloads
+	wg     sync.WaitGroup // running fetches, for tests
+
+	mu      sync.Mutex
+	started map[string]bool // build ids asked for
 	done    map[string]bool // build ids whose fetch has finished, found or not
-	slots   chan struct{}   // bounds concurrent downloads
-	wg      sync.WaitGroup  // running fetches, for tests
 }
 
 // Limits: a debug file is large but not unbounded, and a server that
@@ -80,25 +82,38 @@ func validBuildID(id string) bool {
 	return true
 }
 
+// finished tells whether a fetch of id has ended, found or not.
+func (d *debuginfod) finished(id string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.done[id]
+}
+
 // fetch starts a background download of id's debug file unless one was
-// started already; onDone runs (without locks held) when it ends.
-// The caller holds Symbolizer.mu.
-func (d *debuginfod) fetch(id string, onDone func()) {
-	if d == nil || len(d.urls) == 0 || d.cache == "" || !validBuildID(id) || d.started[id] {
+// started already.
+func (d *debuginfod) fetch(id string) {
+	if len(d.urls) == 0 || d.cache == "" || !validBuildID(id) {
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.started[id] {
 		return
 	}
 	d.started[id] = true
 	d.wg.Add(1)
 	go func() {
 		defer d.wg.Done()
-		defer onDone()
 		d.slots <- struct{}{}
 		defer func() { <-d.slots }()
 		for _, u := range d.urls {
-			if err := d.download(strings.TrimRight(u, "/")+"/buildid/"+id+"/debuginfo", d.cachePath(id)); err == nil {
-				return
+			if d.download(strings.TrimRight(u, "/")+"/buildid/"+id+"/debuginfo", d.cachePath(id)) == nil {
+				break
 			}
 		}
+		d.mu.Lock()
+		d.done[id] = true
+		d.mu.Unlock()
 	}()
 }
 

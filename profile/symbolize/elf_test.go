@@ -32,6 +32,12 @@ func run(t *testing.T, name string, args ...string) {
 // startAddrs builds testdata/addrs.c with extra flags, runs it and returns
 // its PID and the three addresses it prints.
 func startAddrs(t *testing.T, strip bool, flags ...string) (int, [3]uint64) {
+	pid, a, _ := startAddrsBin(t, strip, flags...)
+	return pid, a
+}
+
+// startAddrsBin is startAddrs, also returning the binary's path.
+func startAddrsBin(t *testing.T, strip bool, flags ...string) (int, [3]uint64, string) {
 	t.Helper()
 	dir := t.TempDir()
 	lib := filepath.Join(dir, "libwork.so")
@@ -59,7 +65,7 @@ func startAddrs(t *testing.T, strip bool, flags ...string) (int, [3]uint64) {
 	if _, err := fmt.Sscanf(line, "0x%x 0x%x 0x%x", &a[0], &a[1], &a[2]); err != nil {
 		t.Fatalf("parse %q: %v", line, err)
 	}
-	return cmd.Process.Pid, a
+	return cmd.Process.Pid, a, bin
 }
 
 func TestUserSymbols(t *testing.T) {
@@ -102,6 +108,23 @@ func TestStrippedBinary(t *testing.T) {
 	}
 	if f := s.User(uint32(pid), 0, a[2]); f.Lines[0].Function != "lib_work" {
 		t.Errorf("library frame = %+v", f)
+	}
+}
+
+// A binary deleted, or replaced by another, while its process runs is
+// still read: through /proc/PID/map_files.
+func TestDeletedBinary(t *testing.T) {
+	requireRoot(t)
+	for _, replace := range []bool{false, true} {
+		pid, a, bin := startAddrsBin(t, false, "-fPIE", "-pie")
+		os.Remove(bin)
+		if replace {
+			os.WriteFile(bin, []byte("#!/bin/sh\n"), 0o755)
+		}
+		s := New(Options{})
+		if f := s.User(uint32(pid), 0, a[1]+1); f.Lines[0].Function != "static_work" || f.Reason != "" {
+			t.Errorf("replaced %v: %+v", replace, f)
+		}
 	}
 }
 

@@ -3,8 +3,6 @@ package symbolize
 import (
 	"debug/elf"
 	"encoding/hex"
-	"errors"
-	"fmt"
 	"io"
 	"sort"
 	"strings"
@@ -53,18 +51,22 @@ func loadObject(r io.ReaderAt, size int64) (obj *object) {
 	obj = &object{}
 	defer func() {
 		if p := recover(); p != nil {
-			obj = &object{err: fmt.Errorf("malformed ELF file: %v", p)}
+			obj = &object{err: failuref(reasonMalformed, "%v", p)}
 		}
 	}()
 	f, err := elf.NewFile(r)
 	if err != nil {
-		obj.err = fmt.Errorf("not a readable ELF file: %w", err)
+		obj.err = failure(reasonNotELF, err)
+		magic := make([]byte, 4)
+		if _, rerr := r.ReadAt(magic, 0); rerr == nil && string(magic) == elf.ELFMAG {
+			obj.err = failure(reasonMalformed, err) // ELF, but broken
+		}
 		return obj
 	}
 	for _, p := range f.Progs {
 		if p.Type == elf.PT_LOAD {
 			if p.Off > uint64(size) {
-				obj.err = errors.New("malformed ELF file: segment beyond end of file")
+				obj.err = failuref(reasonMalformed, "segment beyond end of file")
 				return obj
 			}
 			obj.loads = append(obj.loads, p.ProgHeader)
@@ -77,14 +79,14 @@ func loadObject(r io.ReaderAt, size int64) (obj *object) {
 	for _, s := range f.Sections {
 		if (s.Type == elf.SHT_SYMTAB || s.Type == elf.SHT_DYNSYM || s.Type == elf.SHT_STRTAB) &&
 			(s.Size > maxSectionSize || s.Offset+s.Size > uint64(size)) {
-			obj.err = fmt.Errorf("malformed ELF file: section %s out of bounds", s.Name)
+			obj.err = failuref(reasonMalformed, "section %s out of bounds", s.Name)
 			return obj
 		}
 	}
 	syms, errS := f.Symbols()
 	dyn, _ := f.DynamicSymbols()
 	if len(syms)+len(dyn) > maxSymbols {
-		obj.err = errors.New("too many symbols")
+		obj.err = failuref(reasonMalformed, "more than %d symbols", maxSymbols)
 		return obj
 	}
 	exec := map[elf.SectionIndex]bool{}

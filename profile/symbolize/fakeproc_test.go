@@ -53,6 +53,13 @@ func (p *fakeProc) mapELF(bin string, base uint64) func(vaddr uint64) uint64 {
 	if err := unix.Stat(bin, &st); err != nil {
 		p.t.Fatal(err)
 	}
+	// map_files links to the mapped inode, whatever happens to the path
+	// later: a hard link of our own stands for it.
+	held := filepath.Join(p.dir, "held-"+filepath.Base(bin))
+	os.Remove(held)
+	if err := os.Link(bin, held); err != nil {
+		p.t.Fatal(err)
+	}
 	for _, prog := range f.Progs {
 		if prog.Type != elf.PT_LOAD {
 			continue
@@ -68,12 +75,24 @@ func (p *fakeProc) mapELF(bin string, base uint64) func(vaddr uint64) uint64 {
 		}
 		p.lines = append(p.lines, fmt.Sprintf("%x-%x %s %08x %02x:%02x %d %s", start, end, perms, prog.Off&^0xfff,
 			unix.Major(st.Dev), unix.Minor(st.Dev), st.Ino, bin))
-		os.Symlink(bin, filepath.Join(p.dir, "map_files", fmt.Sprintf("%x-%x", start, end)))
+		os.Symlink(held, filepath.Join(p.dir, "map_files", fmt.Sprintf("%x-%x", start, end)))
 	}
 	os.Remove(filepath.Join(p.dir, "exe"))
 	os.Symlink(bin, filepath.Join(p.dir, "exe"))
 	p.write()
 	return func(vaddr uint64) uint64 { return base + vaddr }
+}
+
+// mapFile maps one page of any file, executable, at start.
+func (p *fakeProc) mapFile(path string, start uint64) {
+	p.t.Helper()
+	var st unix.Stat_t
+	if err := unix.Stat(path, &st); err != nil {
+		p.t.Fatal(err)
+	}
+	p.lines = append(p.lines, fmt.Sprintf("%x-%x r-xp 00000000 %02x:%02x %d %s", start, start+0x1000,
+		unix.Major(st.Dev), unix.Minor(st.Dev), st.Ino, path))
+	p.write()
 }
 
 // mapAnon adds a mapping with no file: JIT code, heap, stack.

@@ -24,18 +24,18 @@ func (s *Symbolizer) anonFrame(p *process, m *mapping, addr uint64, pm profile.M
 	if m.fileBacked() {
 		return profile.Frame{}, false
 	}
-	label := m.path
+	label := m.name
 	if label == "" {
 		label = "[anon]"
 	}
 	name := fmt.Sprintf("%s+%#x", label, addr-m.start)
 	switch {
 	case m.exec() && found:
-		return unnamed(name, pm, profile.KindJIT, "JIT code missing from its perf map"), true
+		return unnamed(name, pm, profile.KindJIT, reasonJITMissing, reasonJITMissing), true
 	case m.exec() && label != "[heap]" && label != "[stack]":
-		return unnamed(name, pm, profile.KindJIT, "JIT region without a perf map"), true
+		return unnamed(name, pm, profile.KindJIT, reasonJIT, reasonJIT), true
 	case label == "[heap]" || label == "[stack]":
-		return unnamed(name, pm, profile.KindUnknown, "address in "+label), true
+		return unnamed(name, pm, profile.KindUnknown, "address in "+label, "address in "+label), true
 	}
-	return unnamed(name, pm, profile.KindUnknown, "anonymous memory"), true
+	return unnamed(name, pm, profile.KindUnknown, reasonAnon, reasonAnon), true
 }

@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"strconv"
 	"strings"
+
+	"github.com/flametop/flametop/profile/sanitize"
 )
 
 // mapping is one line of /proc/PID/maps.
@@ -15,7 +17,8 @@ type mapping struct {
 	devMajor   uint32
 	devMinor   uint32
 	inode      uint64
-	path       string // as the kernel printed it, " (deleted)" stripped
+	path       string // as the kernel printed it, " (deleted)" stripped: to open
+	name       string // path, sanitized: to show
 	deleted    bool
 }
 
@@ -89,5 +92,6 @@ func parseMapsLine(line string) (mapping, bool) {
 	if p, ok := strings.CutSuffix(m.path, " (deleted)"); ok {
 		m.path, m.deleted = p, true
 	}
+	m.name = sanitize.String(m.path)
 	return m, true
 }

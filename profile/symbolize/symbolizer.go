@@ -1,12 +1,16 @@
 // Package symbolize names the addresses in sampled stacks: kernel frames
-// from kallsyms, user frames from the ELF symbol tables of the objects each
-// process maps. It implements profile.Symbolizer.
+// from kallsyms, user frames from the Go pclntab, DWARF and ELF symbol
+// tables of the objects each process maps (or of their separate debug
+// files), JIT code from perf maps. It implements profile.Symbolizer.
+//
+// Everything read from the profiled processes' files is untrusted: sizes
+// are checked before anything is allocated, a panic in a parser costs only
+// that file's frames, and every string is sanitized on its way in.
 package symbolize
 
 import (
 	"fmt"
 	"os"
-	"strings"
 	"sync"
 	"time"
 
@@ -29,25 +33,32 @@ type Options struct {
 }
 
 // Symbolizer is safe for concurrent use: process events arrive on one
-// goroutine while the collector asks for names on another.
+// goroutine while the collector asks for names on another. mu guards the
+// process and object tables and is never held while a file is parsed, so
+// a slow file does not delay the capture of a short-lived process's maps;
+// each object has its own lock for that (taken after mu, never before).
 type Symbolizer struct {
 	opts Options
+	dbgd *debuginfod
 
 	mu      sync.Mutex
 	procs   map[procKey]*process
+	latest  map[uint32]uint64 // newest image generation seen per PID
 	objects map[fileKey]*cachedObject
-	kernel  *Kallsyms
-	// kernelErr is why kallsyms could not be read; kernelRead when it was.
-	kernelErr  error
+	byID    map[string]*cachedObject
+	clock   uint64    // orders objects by when they fell idle
+	swept   time.Time // last look for processes gone without an exit event
+	maxIdle int
+
+	kernel     *Kallsyms
+	kernelErr  error // why kallsyms could not be read
 	kernelRead time.Time
 	vdso       *object
 	vdsoErr    error
 
-	debugFiles []*os.File // open separate debug files
-	dbgd       *debuginfod
-
-	// Least time between rereads; tests set them to zero.
-	perfMapRecheck, kallsymsRecheck time.Duration
+	// Least time between rereads, and how long a gone process is kept;
+	// tests set them to zero.
+	perfMapRecheck, kallsymsRecheck, exitedTTL time.Duration
 }
 
 type procKey struct {
@@ -67,38 +78,68 @@ func New(opts Options) *Symbolizer {
 	if opts.DebugDirs == nil {
 		opts.DebugDirs = []string{"/usr/lib/debug"}
 	}
-	return &Symbolizer{opts: opts, procs: map[procKey]*process{}, objects: map[fileKey]*cachedObject{},
-		dbgd: newDebuginfod(opts.DebuginfodURLs, opts.DebuginfodCache), perfMapRecheck: perfMapRecheck, kallsymsRecheck: kallsymsRecheck}
+	return &Symbolizer{
+		opts: opts, dbgd: newDebuginfod(opts.DebuginfodURLs, opts.DebuginfodCache),
+		procs: map[procKey]*process{}, latest: map[uint32]uint64{},
+		objects: map[fileKey]*cachedObject{}, byID: map[string]*cachedObject{}, maxIdle: maxIdleObjects,
+		perfMapRecheck: perfMapRecheck, kallsymsRecheck: kallsymsRecheck, exitedTTL: exitedTTL,
+	}
 }
 
 var _ profile.Symbolizer = (*Symbolizer)(nil)
 
 // Observe captures a process image's maps now (exec, fork, or a target
-// named on the command line), or notes that it exited.
+// named on the command line), or notes that it exited. An exec replaces
+// the image under the same PID: the older generation keeps the maps it had
+// and is never read again.
 func (s *Symbolizer) Observe(pid uint32, gen uint64, exited bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	k := procKey{pid, gen}
 	p := s.procs[k]
+	defer s.expire()
 	if exited {
-		if p != nil {
+		if p != nil && p.exited.IsZero() {
 			p.exited = time.Now()
 		}
-		s.expire()
 		return
 	}
+	if latest, ok := s.latest[pid]; !ok || gen > latest {
+		for ok, old := range s.procs {
+			if ok.pid == pid && ok.gen < gen && old.exited.IsZero() {
+				old.exited = time.Now()
+			}
+		}
+		s.latest[pid] = gen
+	}
 	if p == nil {
-		p = &process{pid: pid}
+		p = &process{pid: pid, gen: gen}
 		s.procs[k] = p
 	}
 	s.capture(p)
 }
 
+// expire forgets processes gone for longer than exitedTTL. Processes whose
+// exit was never reported (a lost event) are found gone from /proc, at
+// most every exitedTTL.
 func (s *Symbolizer) expire() {
 	now := time.Now()
+	sweep := now.Sub(s.swept) > s.exitedTTL
+	if sweep {
+		s.swept = now
+	}
 	for k, p := range s.procs {
-		if !p.exited.IsZero() && now.Sub(p.exited) > exitedTTL {
+		if sweep && p.exited.IsZero() {
+			if _, err := os.Stat(fmt.Sprintf("%s/%d", s.opts.ProcRoot, k.pid)); err != nil {
+				p.exited = now
+			}
+		}
+		if !p.exited.IsZero() && now.Sub(p.exited) >= s.exitedTTL {
 			delete(s.procs, k)
+			if s.latest[k.pid] == k.gen {
+				delete(s.latest, k.pid)
+			}
+			s.release(p)
 		}
 	}
 }
@@ -108,11 +149,19 @@ func (s *Symbolizer) proc(pid uint32, gen uint64) *process {
 	k := procKey{pid, gen}
 	p := s.procs[k]
 	if p == nil {
-		p = &process{pid: pid}
+		p = &process{pid: pid, gen: gen}
 		s.procs[k] = p
-		s.capture(p)
+		if latest, ok := s.latest[pid]; !ok || gen >= latest {
+			s.latest[pid] = gen
+			s.capture(p)
+		}
 	}
 	return p
+}
+
+// current tells whether /proc/PID still shows this image.
+func (s *Symbolizer) current(p *process) bool {
+	return p.exited.IsZero() && s.latest[p.pid] == p.gen
 }
 
 // ProcessName is the executable's base name.
@@ -124,110 +173,4 @@ func (s *Symbolizer) ProcessName(pid uint32, gen uint64) string {
 		return fmt.Sprintf("pid %d", pid)
 	}
 	return p.name
-}
-
-// User names addr in process image (pid, gen).
-func (s *Symbolizer) User(pid uint32, gen uint64, addr uint64) profile.Frame {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p := s.proc(pid, gen)
-	m := findMapping(p.maps, addr)
-	if m == nil && p.exited.IsZero() && time.Since(p.reread) > time.Second {
-		// A library loaded after we read the maps (dlopen, or ld.so still
-		// busy when we saw the exec): read them again, at most once a second.
-		p.reread = time.Now()
-		s.capture(p)
-		m = findMapping(p.maps, addr)
-	}
-	if m == nil {
-		reason := "address outside every known mapping"
-		if !p.captured {
-			reason = "process gone before its maps were read"
-		}
-		return unnamed(fmt.Sprintf("[unknown] %#x", addr), profile.Mapping{}, profile.KindUnknown, reason)
-	}
-	pm := profile.Mapping{Start: m.start, Limit: m.end, Offset: m.offset, File: m.path}
-	switch {
-	case m.path == "[vdso]":
-		return s.vdsoFrame(m, addr, pm)
-	case !m.fileBacked() || strings.HasPrefix(m.path, "/memfd:"):
-		if f, ok := s.anonFrame(p, m, addr, pm); ok {
-			return f
-		}
-	}
-	fo := addr - m.start + m.offset
-	base := displayName(shortPath(m.path))
-	co := s.objectFor(pid, m)
-	if co.err != nil && strings.HasPrefix(m.path, "/memfd:") && m.exec() {
-		return unnamed(fmt.Sprintf("%s+%#x", base, fo), pm, profile.KindJIT, "JIT region without a perf map")
-	}
-	if co.err != nil {
-		return unnamed(fmt.Sprintf("%s+%#x", base, fo), pm, profile.KindNative, co.err.Error())
-	}
-	obj := co.parsed()
-	if obj.err != nil {
-		return unnamed(fmt.Sprintf("%s+%#x", base, fo), pm, profile.KindNative, obj.err.Error())
-	}
-	pm.BuildID = obj.buildID
-	vaddr, ok := obj.fileOffsetToVaddr(fo)
-	if !ok {
-		return unnamed(fmt.Sprintf("%s+%#x", base, fo), pm, profile.KindNative, "address outside the file's loadable segments")
-	}
-	s.attachDebugFile(co, obj, m.path, pid)
-	lines := obj.frames(vaddr)
-	if lines == nil {
-		reason := "no symbol covers this address"
-		if obj.stripped && obj.debug == nil {
-			reason = "stripped binary, no debug file found"
-		}
-		return unnamed(fmt.Sprintf("%s+%#x", base, fo), pm, profile.KindNative, reason)
-	}
-	kind := profile.KindNative
-	if name := lines[len(lines)-1].Function; len(name) > 8 && name[:8] == "runtime." {
-		kind = profile.KindGoRuntime
-	}
-	return profile.Frame{Lines: lines, Mapping: pm, Kind: kind}
-}
-
-// attachDebugFile looks for obj's separate debug file once, and once more
-// when a background debuginfod fetch for it has finished.
-func (s *Symbolizer) attachDebugFile(co *cachedObject, obj *object, path string, pid uint32) {
-	if obj.debug != nil || obj.goTab != nil || !obj.stripped && obj.hasDWARF {
-		return
-	}
-	fetched := s.dbgd.done[obj.buildID]
-	if co.debugSearched && (!fetched || co.debuginfodSeen) {
-		return
-	}
-	co.debugSearched, co.debuginfodSeen = true, fetched
-	obj.debug = s.findDebugFile(obj, path, fmt.Sprintf("%s/%d/root", s.opts.ProcRoot, pid))
-	if obj.debug == nil && obj.buildID != "" {
-		id := obj.buildID
-		s.dbgd.fetch(id, func() {
-			s.mu.Lock()
-			s.dbgd.done[id] = true
-			s.mu.Unlock()
-		})
-	}
-}
-
-func unnamed(name string, m profile.Mapping, kind profile.FrameKind, reason string) profile.Frame {
-	m.Note = reason
-	return profile.Frame{Lines: []profile.Line{{Function: name}}, Mapping: m, Kind: kind, Reason: reason}
-}
-
-func findMapping(ms []mapping, addr uint64) *mapping {
-	lo, hi := 0, len(ms)
-	for lo < hi {
-		mid := (lo + hi) / 2
-		switch {
-		case addr < ms[mid].start:
-			hi = mid
-		case addr >= ms[mid].end:
-			lo = mid + 1
-		default:
-			return &ms[mid]
-		}
-	}
-	return nil
 }

@@ -17,15 +17,15 @@ func (s *Symbolizer) vdsoFrame(m *mapping, addr uint64, pm profile.Mapping) prof
 	}
 	label := fmt.Sprintf("[vdso]+%#x", addr-m.start)
 	if s.vdsoErr != nil {
-		return unnamed(label, pm, profile.KindNative, "vdso not readable: "+s.vdsoErr.Error())
+		return unnamed(label, pm, profile.KindNative, reasonVDSO, sanitizeNote(reasonVDSO+": "+s.vdsoErr.Error()))
 	}
 	vaddr, ok := s.vdso.fileOffsetToVaddr(addr - m.start)
 	if !ok {
-		return unnamed(label, pm, profile.KindNative, "address outside the vdso image")
+		return unnamed(label, pm, profile.KindNative, reasonOutsideLoad, "")
 	}
 	name, ok := s.vdso.lookup(vaddr)
 	if !ok {
-		return unnamed(label, pm, profile.KindNative, "no symbol covers this address")
+		return unnamed(label, pm, profile.KindNative, reasonNoSymbol, "")
 	}
 	return profile.Frame{Lines: []profile.Line{{Function: displayName(name)}}, Mapping: pm, Kind: profile.KindNative}
 }
