@@ -60,4 +60,5 @@ func main() {
 		b += t2 - t1
 	}
 	fmt.Printf("truth %d %d\n", a, b)
+	runtime.KeepAlive(sink) // the loops' result, so they are not optimised away
 }
