@@ -153,3 +153,21 @@ func dropSectionHeaders(t *testing.T, bin string) {
 		t.Fatal(err)
 	}
 }
+
+// The pclntab reader on any bytes: it must neither panic (frames recovers
+// only at the object level) nor loop.
+func FuzzPclntab(f *testing.F) {
+	synth, _ := synthPclntab()
+	f.Add(synth)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		g, err := newGoTable(data, 0x4d0000, func(uint64, int) []byte { return nil })
+		if err != nil {
+			return
+		}
+		_, gofunc := synthPclntab()
+		g.text, g.gofunc = 0x401000, gofunc
+		for pc := uint64(0x401000); pc < 0x401000+128; pc += 3 {
+			g.frames(pc)
+		}
+	})
+}

@@ -62,12 +62,11 @@ func loadGoTable(o *object, f *elf.File, syms []elf.Symbol) (gt *goTable, err er
 	if data == nil || err != nil {
 		return nil, err
 	}
-	magic, order := pclntabMagic(data)
-	if magic != go118Magic && magic != go120Magic {
+	if magic, _ := pclntabMagic(data); magic != go118Magic && magic != go120Magic {
 		return loadOldGoTable(f, data)
 	}
-	g := &goTable{data: data, addr: addr, order: order, ptr: int(data[7]), quantum: uint64(data[6]), go120: magic == go120Magic, file: o.readVaddr}
-	if err := g.parseHeader(); err != nil {
+	g, err := newGoTable(data, addr, o.readVaddr)
+	if err != nil {
 		return nil, err
 	}
 	md := findModuledata(o, f, g, addr)
@@ -87,6 +86,17 @@ func loadGoTable(o *object, f *elf.File, syms []elf.Symbol) (gt *goTable, err er
 		g.gofunc = symValue(syms, "go.func.*")
 	}
 	return g, nil
+}
+
+// newGoTable reads a 1.18+ pclntab at addr; file reads the rest of the
+// image (the inline trees may be outside the table).
+func newGoTable(data []byte, addr uint64, file func(vaddr uint64, n int) []byte) (*goTable, error) {
+	if len(data) < 16 {
+		return nil, errors.New("malformed Go symbol table: too short")
+	}
+	magic, order := pclntabMagic(data)
+	g := &goTable{data: data, addr: addr, order: order, ptr: int(data[7]), quantum: uint64(data[6]), go120: magic == go120Magic, file: file}
+	return g, g.parseHeader()
 }
 
 // parseHeader reads the 1.18+ header: magic, two zero bytes, quantum and

@@ -44,7 +44,8 @@ func miniDebugSymbols(f *elf.File, size int64) ([]elf.Symbol, error) {
 	if err != nil {
 		return nil, fmt.Errorf("malformed MiniDebugInfo: %w", err)
 	}
-	r, err := xz.ReaderConfig{SingleStream: true}.NewReader(bytes.NewReader(data))
+	// DictCap is a floor: the stream's own (checked) size governs.
+	r, err := xz.ReaderConfig{DictCap: 4096, SingleStream: true}.NewReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("malformed MiniDebugInfo: %w", err)
 	}
