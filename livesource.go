@@ -120,7 +120,7 @@ func (s *liveSource) publish() {
 		Elapsed:   elapsed,
 		Samples:   st.Samples,
 		Rate:      rate,
-		Lost:      st.Dropped + st.KernelFault + st.KernelMapFull + st.UserFault + st.UserMapFull + st.KernelTruncate + st.UserTruncate,
+		Lost:      st.Dropped + st.KernelFault + st.KernelMapFull + st.KernelCollide + st.UserFault + st.UserMapFull + st.UserCollide + st.KernelTruncate + st.UserTruncate,
 		OwnCPU:    cpu,
 	}
 	if s.why != "" {

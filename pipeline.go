@@ -243,8 +243,10 @@ func (p *pipeline) summary(prof *profile.Profile, why stopReason, out string) st
 	add(st.Dropped, "dropped (count map full)")
 	add(st.KernelFault, "kernel stacks unwalkable")
 	add(st.KernelMapFull, "kernel stacks lost (stack map full)")
+	add(st.KernelCollide, "kernel stacks lost (stack map hash collision)")
 	add(st.UserFault, "user stacks unwalkable")
 	add(st.UserMapFull, "user stacks lost (stack map full)")
+	add(st.UserCollide, "user stacks lost (stack map hash collision)")
 	add(st.KernelTruncate+st.UserTruncate, "stacks truncated at depth 127")
 	add(st.EventsLost, "process events lost")
 	if len(lost) > 0 {

@@ -41,13 +41,8 @@ func (s *Session) Drain() (sample.Batch, error) {
 	truncated := map[int32]bool{}
 	var buf [sample.MaxStackDepth]uint64
 	stack := func(id int32) ([]uint64, sample.StackStatus) {
-		switch {
-		case id == stackNone:
-			return nil, sample.StackNone
-		case id == -int32(unix.EFAULT):
-			return nil, sample.StackFault
-		case id < 0:
-			return nil, sample.StackMapFull // -EEXIST (hash collision) or -ENOMEM
+		if id < 0 {
+			return nil, absentStatus(id)
 		}
 		if st, ok := cache[id]; ok {
 			if truncated[id] {
@@ -82,19 +77,34 @@ func (s *Session) Drain() (sample.Batch, error) {
 	return batch, nil
 }
 
+// absentStatus says why bpf_get_stackid gave no stack id.
+func absentStatus(id int32) sample.StackStatus {
+	switch id {
+	case stackNone:
+		return sample.StackNone
+	case -int32(unix.EFAULT):
+		return sample.StackFault
+	case -int32(unix.EEXIST):
+		return sample.StackCollision
+	}
+	return sample.StackMapFull // -ENOMEM
+}
+
 func (s *Session) account(smp *sample.Sample) {
-	add := func(st sample.StackStatus, fault, full, trunc *uint64) {
+	add := func(st sample.StackStatus, fault, full, collide, trunc *uint64) {
 		switch st {
 		case sample.StackFault:
 			*fault += smp.Count
 		case sample.StackMapFull:
 			*full += smp.Count
+		case sample.StackCollision:
+			*collide += smp.Count
 		case sample.StackTruncated:
 			*trunc += smp.Count
 		}
 	}
-	add(smp.KernelStatus, &s.stats.KernelFault, &s.stats.KernelMapFull, &s.stats.KernelTruncate)
-	add(smp.UserStatus, &s.stats.UserFault, &s.stats.UserMapFull, &s.stats.UserTruncate)
+	add(smp.KernelStatus, &s.stats.KernelFault, &s.stats.KernelMapFull, &s.stats.KernelCollide, &s.stats.KernelTruncate)
+	add(smp.UserStatus, &s.stats.UserFault, &s.stats.UserMapFull, &s.stats.UserCollide, &s.stats.UserTruncate)
 }
 
 // drainCounts reads and deletes every entry, in batches where the kernel

@@ -126,7 +126,7 @@ func (c *Collector) Add(b sample.Batch) {
 		n := int64(s.Count)
 		stack = stack[:0]
 		var reasons []string
-		if s.KernelStatus == sample.StackFault || s.KernelStatus == sample.StackMapFull {
+		if s.KernelStatus.Lost() {
 			stack = append(stack, c.synthetic("[missing kernel stack]"))
 			reasons = append(reasons, "kernel stack: "+s.KernelStatus.String())
 		}
@@ -138,8 +138,7 @@ func (c *Collector) Add(b sample.Batch) {
 			}
 		}
 		userStart := len(stack)
-		switch s.UserStatus {
-		case sample.StackFault, sample.StackMapFull:
+		if s.UserStatus.Lost() {
 			stack = append(stack, c.synthetic("[missing user stack]"))
 			reasons = append(reasons, "user stack: "+s.UserStatus.String())
 		}

@@ -17,9 +17,15 @@ const (
 	StackOK        StackStatus = iota
 	StackNone                  // not requested (--no-kernel/--no-user) or not applicable (kernel thread has no user stack)
 	StackFault                 // the kernel could not walk it (-EFAULT: user memory not present, no frame pointers)
-	StackMapFull               // the stack-trace map had no room or a hash collision (-ENOMEM/-EEXIST)
+	StackMapFull               // the stack-trace map had no room (-ENOMEM)
 	StackTruncated             // walked, but cut at MaxStackDepth
+	StackCollision             // another stack held its hash bucket (-EEXIST): the price of not reusing ids
 )
+
+// Lost reports a stack that was asked for but is not there.
+func (s StackStatus) Lost() bool {
+	return s == StackFault || s == StackMapFull || s == StackCollision
+}
 
 func (s StackStatus) String() string {
 	switch s {
@@ -33,6 +39,8 @@ func (s StackStatus) String() string {
 		return "stack map full"
 	case StackTruncated:
 		return "truncated at depth limit"
+	case StackCollision:
+		return "stack map hash collision"
 	}
 	return "unknown"
 }
@@ -79,8 +87,10 @@ type Stats struct {
 	Dropped        uint64 // samples lost entirely (counts map full)
 	KernelFault    uint64
 	KernelMapFull  uint64
+	KernelCollide  uint64
 	UserFault      uint64
 	UserMapFull    uint64
+	UserCollide    uint64
 	KernelTruncate uint64
 	UserTruncate   uint64
 	EventsLost     uint64 // process events the ring buffer could not hold
