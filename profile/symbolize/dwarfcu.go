@@ -114,6 +114,8 @@ func (ix *dwarfIndex) parseUnit(off dwarf.Offset, deadline time.Time) (*cuIndex,
 		fn    *dwarfFunc
 		depth int32
 	}
+	lang, _ := cuEntry.Val(dwarf.AttrLanguage).(int64)
+	plainC := cLanguages[lang]
 	stack := []scope{{}}
 	if !cuEntry.Children {
 		stack = nil
@@ -170,11 +172,34 @@ func (ix *dwarfIndex) parseUnit(off dwarf.Offset, deadline time.Time) (*cuIndex,
 			return nil, errors.New("DWARF unit too large")
 		}
 		if e.Children {
+			if !descend(e.Tag, plainC) {
+				// Types, variables and parameters hold no code: skip
+				// their subtrees (a seek where the producer left
+				// DW_AT_sibling) rather than decode every member.
+				r.SkipChildren()
+				continue
+			}
 			stack = append(stack, cur)
 		}
 	}
 	sort.Slice(c.ranges, func(i, j int) bool { return c.ranges[i].lo < c.ranges[j].lo })
 	return c, nil
+}
+
+// DW_LANG_C89, C, C99, C11, C17: no member functions in structs.
+var cLanguages = map[int64]bool{0x1: true, 0x2: true, 0xc: true, 0x1d: true, 0x2c: true}
+
+// descend reports whether a DIE's children may hold a function with code:
+// scopes do, and in C++ or Rust so may types (local classes, methods).
+func descend(tag dwarf.Tag, plainC bool) bool {
+	switch tag {
+	case dwarf.TagSubprogram, dwarf.TagInlinedSubroutine, dwarf.TagLexDwarfBlock,
+		dwarf.TagNamespace, dwarf.TagModule, dwarf.TagTryDwarfBlock, dwarf.TagCatchDwarfBlock:
+		return true
+	case dwarf.TagStructType, dwarf.TagClassType, dwarf.TagUnionType, dwarf.TagInterfaceType:
+		return !plainC
+	}
+	return false
 }
 
 // frames returns the lines at pc, inlined callee first, or nil when no
