@@ -33,7 +33,20 @@ type pipeline struct {
 	failed   chan error // a panic in one of the pipeline's goroutines
 	lastStat sample.Stats
 	gone     []int // -p targets that exited during the run
+
+	// Symbolizing costs CPU the profiled workload would feel on a small
+	// machine (reading kallsyms, inflating a library's DWARF), so record
+	// keeps drained batches for up to deferFor and symbolizes them
+	// together, as perf does in perf report. The bound stays well inside
+	// the symbolizer's memory of exited processes.
+	deferFor  time.Duration
+	pending   []sample.Batch
+	pendingN  int
+	pendingAt time.Time
 }
+
+// maxPendingSamples bounds the memory deferred batches take.
+const maxPendingSamples = 200_000
 
 type commandIO struct {
 	stdin          io.Reader
@@ -126,8 +139,33 @@ func (p *pipeline) drain() error {
 		return err
 	}
 	p.lastStat = b.Stats
-	p.col.Add(b)
+	if p.deferFor <= 0 {
+		p.col.Add(b)
+		return nil
+	}
+	if len(p.pending) == 0 {
+		p.pendingAt = time.Now()
+	}
+	// What must be read while the process lives is read now.
+	for _, smp := range b.Samples {
+		if len(smp.User) > 0 {
+			p.sym.Touch(smp.PID, smp.Gen, smp.User)
+		}
+	}
+	p.pending = append(p.pending, b)
+	p.pendingN += len(b.Samples)
+	if p.pendingN >= maxPendingSamples || time.Since(p.pendingAt) >= p.deferFor {
+		p.flush()
+	}
 	return nil
+}
+
+// flush symbolizes the deferred batches.
+func (p *pipeline) flush() {
+	for _, b := range p.pending {
+		p.col.Add(b)
+	}
+	p.pending, p.pendingN = nil, 0
 }
 
 // stopReason says why sampling ended, for the summary.
@@ -187,6 +225,7 @@ func (p *pipeline) finish() error {
 	if err == nil {
 		err = p.drain()
 	}
+	p.flush()
 	p.sess.Close()
 	if p.cmd != nil {
 		select {

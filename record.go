@@ -17,6 +17,9 @@ import (
 // between drains (fewer stack-map hash collisions) at little cost.
 const drainInterval = 250 * time.Millisecond
 
+// recordDefer is how long record leaves drained samples unsymbolized.
+const recordDefer = 10 * time.Second
+
 func runRecord(args []string) error {
 	var t targetFlags
 	var duration, output, format string
@@ -56,6 +59,7 @@ func runRecord(args []string) error {
 	if err != nil {
 		return err
 	}
+	p.deferFor = recordDefer
 	why, runErr := p.run(ctx, drainInterval, nil)
 	finErr := p.finish()
 	if runErr == nil {

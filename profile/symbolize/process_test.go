@@ -191,3 +191,34 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// A caller that names addresses after the process is gone (record defers
+// symbolization) touches the process while it lives: a JIT region mapped
+// after the first capture and the perf map's last entries are read then.
+func TestTouchBeforeExit(t *testing.T) {
+	a, _, workA, _ := twoBinaries(t)
+	p := newFakeProc(t, 4242, 7)
+	inA := p.mapELF(a, 0x5555_0000_0000)
+	p.file("tmp/perf-7.map", "7f0000000100 40 JS:hot\n")
+	s := New(Options{ProcRoot: p.proc})
+	s.Touch(4242, 1, []uint64{inA(workA)})
+
+	p.mapAnon(0x7f00_0000_0000, 0x7f00_0001_0000, "r-xp", "")
+	s.Touch(4242, 1, []uint64{0x7f00_0000_0110})
+	p.file("tmp/perf-7.map", "7f0000000100 40 JS:hot\n7f0000000200 40 JS:compiledLast\n")
+	s.Touch(4242, 1, []uint64{0x7f00_0000_0110})
+
+	if err := os.RemoveAll(p.dir); err != nil {
+		t.Fatal(err)
+	}
+	s.Observe(4242, 1, true)
+	for addr, want := range map[uint64]string{
+		inA(workA):       "work",
+		0x7f00_0000_0110: "JS:hot",
+		0x7f00_0000_0210: "JS:compiledLast",
+	} {
+		if f := s.User(4242, 1, addr); len(f.Lines) == 0 || f.Lines[0].Function != want {
+			t.Errorf("%#x: %+v, want %s", addr, f, want)
+		}
+	}
+}

@@ -119,6 +119,31 @@ func (s *Symbolizer) Observe(pid uint32, gen uint64, exited bool) {
 	s.capture(p)
 }
 
+// Touch tells the symbolizer that a process image was sampled at addrs,
+// for a caller that names them later: what can only be read while the
+// process lives is read now (maps never captured or missing an address,
+// and a JIT's perf map, which lives inside the process's root).
+func (s *Symbolizer) Touch(pid uint32, gen uint64, addrs []uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.proc(pid, gen)
+	if !s.current(p) {
+		return
+	}
+	for _, a := range addrs {
+		s.mappingAt(p, a)
+	}
+	if p.captured && p.nspid != 0 {
+		pm := s.perfMapFor(p)
+		if pm.found {
+			// A JIT's last entries must be read before it exits: the
+			// file is only re-read from where the last read stopped.
+			pm.checked = time.Time{}
+		}
+		pm.load()
+	}
+}
+
 // expire forgets processes gone for longer than exitedTTL. Processes whose
 // exit was never reported (a lost event) are found gone from /proc, at
 // most every exitedTTL.

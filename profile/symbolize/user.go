@@ -12,14 +12,7 @@ import (
 func (s *Symbolizer) User(pid uint32, gen uint64, addr uint64) profile.Frame {
 	s.mu.Lock()
 	p := s.proc(pid, gen)
-	m := findMapping(p.maps, addr)
-	if m == nil && s.current(p) && time.Since(p.reread) > time.Second {
-		// A library loaded after we read the maps (dlopen, or ld.so still
-		// busy when we saw the exec): read them again, at most once a second.
-		p.reread = time.Now()
-		s.capture(p)
-		m = findMapping(p.maps, addr)
-	}
+	m := s.mappingAt(p, addr)
 	if m == nil {
 		captured := p.captured
 		s.mu.Unlock()
@@ -45,6 +38,20 @@ func (s *Symbolizer) User(pid uint32, gen uint64, addr uint64) profile.Frame {
 	mc := *m // p.maps may be replaced once mu is released
 	s.mu.Unlock()
 	return s.fileFrame(co, &mc, addr, pm, root)
+}
+
+// mappingAt finds the mapping holding addr. The caller holds s.mu.
+func (s *Symbolizer) mappingAt(p *process, addr uint64) *mapping {
+	m := findMapping(p.maps, addr)
+	if m == nil && s.current(p) && time.Since(p.reread) > time.Second {
+		// A library loaded after we read the maps (dlopen, or ld.so still
+		// busy when we saw the exec), or a JIT's new code region: read them
+		// again, at most once a second.
+		p.reread = time.Now()
+		s.capture(p)
+		m = findMapping(p.maps, addr)
+	}
+	return m
 }
 
 // fileFrame names addr in the ELF file co that m maps, under co's lock.
