@@ -60,7 +60,7 @@ func runBench(reps int, smoke bool, outPath, only string) error {
 	want := func(s string) bool { return only == "all" || strings.Contains(","+only+",", ","+s+",") }
 
 	rep := &report{machine: machineFacts(), peers: e.peers, reps: e.reps, smoke: smoke}
-	accSecs, costIters, ownDur, exportDur, tuiWin := 5.0, 30000000, 20*time.Second, 30*time.Second, 10*time.Second
+	accSecs, costIters, ownDur, exportDur, tuiWin := 5.0, 30000000, 40*time.Second, 30*time.Second, 10*time.Second
 	freqs := []int{99, 999, 9999}
 	if smoke {
 		accSecs, costIters, ownDur, exportDur, tuiWin = 1, 3000000, 2*time.Second, 2*time.Second, 2*time.Second

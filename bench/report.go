@@ -245,7 +245,7 @@ func (r *report) ownMD(w writer) {
 		return
 	}
 	w("## 3. The profiler's own cost\n\n")
-	w("Whole system at 99 Hz for %v with both CPUs busy; *steady* is the profiler's CPU use between 30%% and 90%% of the run (from /proc/PID/stat), *total* its user+system time from `wait4` with start-up and exit (BPF loading, symbolization, writing) included; peak RSS from `wait4`. Per-sample cost divides the total by 99 × CPUs × seconds.\n\n", r.ownDur)
+	w("Whole system at 99 Hz for %v with both CPUs busy; *steady* is the profiler's CPU use between 30%% and 90%% of the run (from /proc/PID/stat), *total* its user+system time from `wait4` with start-up and exit (BPF loading, symbolization, writing) included. flametop record symbolizes in batches every 10 s, so its first batch (reading kallsyms and the libraries' symbols) falls before the steady window and counts in *total*; peak RSS from `wait4`. Per-sample cost divides the total by 99 × CPUs × seconds.\n\n", r.ownDur)
 	w("Reproduce: `sudo go run ./bench -sections own`\n\n")
 	w("| tool | steady CPU, %% of one core | total CPU, %% of one core | µs CPU per sample (total) | peak RSS (MiB) |\n|---|---|---|---|---|\n")
 	present := map[string]bool{}
