@@ -146,11 +146,21 @@ func (p *pipeline) drain() error {
 	if len(p.pending) == 0 {
 		p.pendingAt = time.Now()
 	}
-	// What must be read while the process lives is read now.
+	// What must be read while the process lives is read now, once per
+	// process image (each Touch reads its perf map's new lines).
+	type image struct {
+		pid uint32
+		gen uint64
+	}
+	addrs := map[image][]uint64{}
 	for _, smp := range b.Samples {
 		if len(smp.User) > 0 {
-			p.sym.Touch(smp.PID, smp.Gen, smp.User)
+			k := image{smp.PID, smp.Gen}
+			addrs[k] = append(addrs[k], smp.User...)
 		}
+	}
+	for k, a := range addrs {
+		p.sym.Touch(k.pid, k.gen, a)
 	}
 	p.pending = append(p.pending, b)
 	p.pendingN += len(b.Samples)

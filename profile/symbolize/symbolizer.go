@@ -122,7 +122,9 @@ func (s *Symbolizer) Observe(pid uint32, gen uint64, exited bool) {
 // Touch tells the symbolizer that a process image was sampled at addrs,
 // for a caller that names them later: what can only be read while the
 // process lives is read now (maps never captured or missing an address,
-// and a JIT's perf map, which lives inside the process's root).
+// and a JIT's perf map, which lives inside the process's root). Call it
+// once per process image per drain: each call reads the perf map's new
+// lines.
 func (s *Symbolizer) Touch(pid uint32, gen uint64, addrs []uint64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
